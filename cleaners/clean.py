@@ -1,0 +1,215 @@
+"""The cleaner: one fetched page in, one :class:`Record` (or a typed :class:`NotArticle`) out.
+
+:func:`clean` reads top to bottom as its steps: check the bytes are HTML, decode, parse
+once, detect the site family, extract with the family's profile (or the generic path),
+strip known boilerplate, keep the lead once, assemble the text and the record. It never
+raises: an unexpected error becomes ``NotArticle(reason="error: ...")``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from lxml import etree
+from lxml import html as lhtml
+
+from cleaners.boilerplate import Markers, strip_boilerplate
+from cleaners.dates import date_from_html, date_from_url
+from cleaners.decode import decode_html
+from cleaners.detect import detect_family
+from cleaners.extract import extract_with_profile
+from cleaners.generic import extract_generic, page_blocks
+from cleaners.lead import dedupe_lead, split_source_tag
+from cleaners.record import VN_TZ, Extracted, NotArticle, Page, Record, utcnow
+from cleaners.templates import SiteTemplate, TemplateRegistry
+from cleaners.textnorm import norm_key, norm_space
+
+GENERIC_EXTRACTOR = "trafilatura"
+_BINARY_MAGIC = (b"%PDF", b"PK\x03\x04", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\xd0\xcf\x11\xe0")
+_HTML_HINTS = (b"<html", b"<!doctype html", b"<head", b"<body", b"<div", b"<p", b"<meta", b"<title")
+
+
+def site_of(url: str) -> str:
+    """Host, lower-case, plus ``:port`` when the port is not the scheme's default."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    port = parts.port
+    if port and port != {"http": 80, "https": 443}.get(parts.scheme.lower()):
+        return f"{host}:{port}"
+    return host
+
+
+def html_problem(body: bytes, content_type: str | None) -> str | None:
+    """Why these bytes are not an HTML page (None when they are)."""
+    if not body or not body.strip():
+        return "empty body"
+    head = body[:2048].lstrip()
+    if head.startswith(_BINARY_MAGIC):
+        return "binary body"
+    ctype = (content_type or "").split(";")[0].strip().lower()
+    if ctype and "html" not in ctype and "xml" not in ctype and ctype != "text/plain":
+        return f"not html: {ctype}"
+    if not ctype or ctype == "text/plain":
+        low = head.lower()
+        if b"\x00" in head or not any(h in low for h in _HTML_HINTS):
+            return "not html"
+    return None
+
+
+_HOME_PATH = re.compile(
+    r"^/?(?:(?:vi|en)/?)?(?:(?:index|default|home|trang-chu)\.(?:html?|php|aspx?))?$", re.I
+)
+
+
+def is_home_url(url: str) -> bool:
+    """True for a site's home page URL (``/``, ``/vi/``, ``/index.html``, ``/default.aspx``)."""
+    parts = urlsplit(url)
+    return not parts.query and bool(_HOME_PATH.match(parts.path))
+
+
+def looks_like_article(tree: lhtml.HtmlElement) -> bool:
+    """Article signals independent of any profile (og:type, article metas, schema.org)."""
+    for meta in tree.iter("meta"):
+        prop = (meta.get("property") or meta.get("name") or "").lower()
+        if prop == "og:type" and (meta.get("content") or "").lower() == "article":
+            return True
+        if prop == "article:published_time":
+            return True
+    if tree.cssselect("[itemtype*=Article], article"):
+        return True
+    return any(
+        "Article" in (s.text or "")
+        for s in tree.iter("script")
+        if (s.get("type") or "").lower() == "application/ld+json"
+    )
+
+
+def parse_html(text: str) -> lhtml.HtmlElement | None:
+    """Parse decoded HTML once (None when lxml finds no document)."""
+    try:
+        return lhtml.document_fromstring(text)
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def _vn(dt: datetime | None) -> datetime | None:
+    if dt is None:
+        return None
+    return dt.replace(tzinfo=VN_TZ) if dt.tzinfo is None else dt.astimezone(VN_TZ)
+
+
+def _utc(dt: datetime | None) -> datetime:
+    if dt is None:
+        return utcnow()
+    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+
+
+def clean(page: Page, template: SiteTemplate | None = None) -> Record | NotArticle:
+    """Turn one fetched page into a record, or say why it is not an article."""
+    try:
+        return _clean(page, template)
+    except Exception as exc:  # noqa: BLE001 - the cleaner must never raise on a page
+        return NotArticle(page.url, f"error: {type(exc).__name__}: {exc}")
+
+
+def _clean(page: Page, template: SiteTemplate | None) -> Record | NotArticle:
+    url = page.url
+    # 1. is it an HTML page at all?
+    if page.status >= 400:
+        return NotArticle(url, f"http status {page.status}")
+    content_type = page.header("content-type")
+    problem = html_problem(page.body, content_type)
+    if problem:
+        return NotArticle(url, problem)
+
+    # 2. decode (charset, mojibake, legacy fonts, NFC) and parse once
+    decoded = decode_html(page.body, content_type)
+    tree = parse_html(decoded.html)
+    if tree is None:
+        return NotArticle(url, "unparsable html")
+
+    # 3. site family from the page itself, then the profile path
+    profile = detect_family(tree, url)
+    family, extractor = "generic", GENERIC_EXTRACTOR
+    extracted: Extracted | None = None
+    markers: Markers | None = None
+    if profile is not None:
+        article_signals = looks_like_article(tree)
+        extracted = extract_with_profile(tree, url, profile)
+        if extracted is not None:
+            family, extractor = profile.name, profile.extractor
+            markers = profile.markers
+        elif not article_signals:
+            return NotArticle(url, "no article body (listing or home page)", profile.name)
+
+    # 4. generic path: unknown family, or a profiled page whose article the profile missed
+    if extracted is None:
+        if is_home_url(url) and not looks_like_article(tree):
+            return NotArticle(url, "home page", family)
+        extracted = extract_generic(decoded.html, url, template)
+        if extracted is None:
+            return NotArticle(url, "no article text", family)
+        if extracted.lead and not extracted.source:
+            extracted.source, extracted.lead = split_source_tag(extracted.lead)
+
+    # 5. known boilerplate (profile markers plus the cross-family defaults)
+    paragraphs, _ = strip_boilerplate(extracted.paragraphs, markers)
+
+    # 6. the lead once, then the body
+    lead = norm_space(extracted.lead or "") or None
+    lead, body = dedupe_lead(lead, paragraphs)
+    parts = ([lead] if lead else []) + [p for p in body if p]
+    if not parts:
+        return NotArticle(url, "no article text", family)
+    text = "\n\n".join(parts)
+
+    # 7. the record (a page without a dated byline line: htmldate, then the URL)
+    published = extracted.published_at or date_from_html(decoded.html, url) or date_from_url(url)
+    return Record(
+        url=url,
+        canonical_url=extracted.canonical_url,
+        site=site_of(url),
+        family=family,
+        title=norm_space(extracted.title or "") or None,
+        lead=lead,
+        text=text,
+        author=extracted.author,
+        source=extracted.source,
+        published_at=_vn(published),
+        updated_at=_vn(extracted.updated_at),
+        images=list(extracted.images),
+        tags=list(extracted.tags),
+        language=extracted.language or "vi",
+        word_count=len(text.split()),
+        content_hash=hashlib.sha1(norm_key(text).encode("utf-8")).hexdigest(),
+        fetched_at=_utc(page.fetched_at),
+        extractor=extractor,
+    )
+
+
+def clean_html(html: str | bytes, url: str) -> Record | NotArticle:
+    """Convenience: clean an HTML string (UTF-8) or raw bytes fetched from ``url``."""
+    if isinstance(html, str):
+        page = Page(url, html.encode("utf-8"), {"content-type": "text/html; charset=utf-8"})
+    else:
+        page = Page(url, html, {})
+    return clean(page)
+
+
+def clean_many(pages: Iterable[Page]) -> list[Record | NotArticle]:
+    """Clean several pages, learning each site's repeated text across all of them first."""
+    pages = list(pages)
+    registry = TemplateRegistry()
+    for page in pages:
+        try:
+            if html_problem(page.body, page.header("content-type")):
+                continue
+            decoded = decode_html(page.body, page.header("content-type"))
+            registry.add(site_of(page.url), page_blocks(decoded.html))
+        except Exception:  # noqa: BLE001,S112 - a bad page must not stop the others
+            continue
+    return [clean(page, registry.template(site_of(page.url))) for page in pages]

@@ -1,0 +1,418 @@
+"""The Parquet dataset: partitioned, atomic batched writes, compaction and loaders.
+
+Layout (hive style, one folder per site and publication year)::
+
+    <out>/articles/site_key=<site key>/year=<YYYY>/part-<run>-<seq>.parquet
+
+* ``site_key`` is :func:`site_key` of the record's ``site``: lower-cased, every
+  character outside ``[a-z0-9.-]`` replaced by ``_`` (so ``host:8080`` becomes
+  ``host_8080``), leading dots stripped (no dot-folders, no ``..``), ``_unknown`` if
+  nothing is left. The real ``site`` stays a column in the files.
+* ``year`` is the publication year in Asia/Ho_Chi_Minh; :data:`UNKNOWN_YEAR` (``0``)
+  when ``published_at`` is missing.
+* The partition keys are *not* columns of the files, and their names (``site_key``,
+  ``year``) clash with no column, so readers that switch hive partitioning on just add
+  two columns; readers that leave it off see exactly :data:`DATASET_SCHEMA`.
+  Identical rows and types everywhere::
+
+      load(out)                                                  # pyarrow Dataset
+      pl.read_parquet("out/articles/**/*.parquet")               # polars (hive off for globs)
+      duckdb.sql("SELECT * FROM read_parquet('out/articles/**/*.parquet',"
+                 " hive_partitioning=false)")                    # DuckDB (auto-detects hive)
+      pd.read_parquet("out/articles", partitioning=None)         # pandas
+
+* Files: zstd, row groups of at most :data:`ROW_GROUP_ROWS` rows, schema
+  :data:`DATASET_SCHEMA` = :data:`cleaners.record.ARROW_SCHEMA` + ``dup_of`` (string,
+  the ``url`` of the canonical copy for a duplicate, else null; filled by
+  :func:`cleaners.dedup.dedup`), schema version in the file metadata.
+* Every file is written under a temporary dot-name in its final folder and renamed;
+  readers ignore dot- and underscore-names, so nobody sees a partial file.
+
+API:
+
+* :class:`DatasetWriter` ``(out, batch_size)`` — ``write(record)``, ``flush()``,
+  ``close()``, ``rows_written``, ``files``. Memory holds at most ``batch_size``
+  records; each flush writes one file per partition touched by the batch. A process
+  killed mid-flush keeps every file already renamed (whole), never a partial one.
+* :func:`load` ``(out, dedupe=False)`` — ``pyarrow.dataset.Dataset`` with
+  :data:`DATASET_SCHEMA`. Crawls append, so a URL fetched by several runs has several
+  rows until :func:`compact`; ``dedupe=True`` hides them (newest ``fetched_at`` wins;
+  ties: the later file, then the later row) and returns an in-memory dataset when there
+  is something to hide (the file-backed one otherwise).
+* :func:`compact` ``(out, site=None)`` — rewrites partitions so each ``url`` appears
+  once (same rule), merges each partition into one file and moves files of the old flat
+  layout into partitions. New files are renamed in *before* old ones are unlinked: a
+  reader listing the folder in that window (the time of a few ``unlink`` calls) may
+  see a row twice — never a missing one — and ``load(dedupe=True)`` hides it; a crash
+  in the window leaves duplicates that the next ``compact`` removes. Run one
+  maintenance command (compact, dedup) at a time; crawls may keep appending.
+* :func:`rewrite_file` — atomic in-place replacement (``os.replace``), used by dedup.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+
+from cleaners.record import ARROW_SCHEMA, VN_TZ, Record
+
+ARTICLES_DIR = "articles"
+SITE_KEY = "site_key"
+YEAR_KEY = "year"
+UNKNOWN_YEAR = 0
+ROW_GROUP_ROWS = 20_000
+STALE_TMP_SECONDS = 3600  # a temp file this old belongs to a dead writer
+DATASET_SCHEMA = ARROW_SCHEMA.append(pa.field("dup_of", pa.string()))
+
+
+class DatasetError(Exception):
+    """The dataset folder is missing, empty or unreadable."""
+
+
+def articles_dir(out: str | os.PathLike[str]) -> Path:
+    """Folder holding the Parquet files of a dataset rooted at ``out``."""
+    return Path(out) / ARTICLES_DIR
+
+
+def site_key(site: str | None) -> str:
+    """``site`` as a safe path segment: ``[a-z0-9.-]`` kept, anything else ``_``."""
+    key = re.sub(r"[^a-z0-9.-]", "_", (site or "").strip().lower())
+    key = key.lstrip(".").replace("..", "_")
+    return key or "_unknown"
+
+
+def partition_year(published_at: datetime | None) -> int:
+    """Publication year in Vietnam time; :data:`UNKNOWN_YEAR` when unknown."""
+    if published_at is None:
+        return UNKNOWN_YEAR
+    if published_at.tzinfo is None:  # naive: the contract says VN local time
+        return published_at.year
+    return published_at.astimezone(VN_TZ).year
+
+
+def partition_dir(out: str | os.PathLike[str], site: str | None, year: int) -> Path:
+    """Folder of the ``(site, year)`` partition."""
+    return articles_dir(out) / f"{SITE_KEY}={site_key(site)}" / f"{YEAR_KEY}={year}"
+
+
+def records_to_table(records: Iterable[Record], schema: pa.Schema = ARROW_SCHEMA) -> pa.Table:
+    """Records as an Arrow table (``ARROW_SCHEMA``; ``DATASET_SCHEMA`` adds null ``dup_of``)."""
+    return pa.Table.from_pylist([r.to_arrow_row() for r in records], schema=schema)
+
+
+def new_run_id() -> str:
+    """Sortable, unique id for the files of one writer or one maintenance run."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+    return f"{stamp}-{uuid.uuid4().hex[:8]}"
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _tmp_name(final: Path) -> Path:
+    return final.with_name(f".{final.name}.{uuid.uuid4().hex[:6]}.tmp")
+
+
+def write_parquet_atomic(table: pa.Table, final: Path) -> Path:
+    """Write ``table`` to a dot-temp file next to ``final``, fsync, rename onto ``final``."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _tmp_name(final)
+    try:
+        pq.write_table(table, tmp, compression="zstd", row_group_size=ROW_GROUP_ROWS)
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, final)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    _fsync_dir(final.parent)
+    return final
+
+
+def rewrite_file(path: Path, table: pa.Table) -> None:
+    """Replace ``path`` by ``table`` atomically (readers see the old or the new file)."""
+    write_parquet_atomic(table.cast(DATASET_SCHEMA), path)
+
+
+class DatasetWriter:
+    """Buffers records and flushes them as Parquet files, ``batch_size`` rows per flush."""
+
+    def __init__(self, out: str | os.PathLike[str], batch_size: int = 500) -> None:
+        self.out = Path(out)
+        self.dir = articles_dir(out)
+        self.batch_size = max(1, batch_size)
+        self.run_id = new_run_id()
+        self._buffer: list[Record] = []
+        self._seq = 0
+        self.rows_written = 0
+        self.files: list[Path] = []
+
+    def write(self, record: Record) -> None:
+        """Add one record; flushes when the batch is full."""
+        self._buffer.append(record)
+        if len(self._buffer) >= self.batch_size:
+            self.flush()
+
+    def flush(self) -> list[Path]:
+        """Write buffered rows, one new file per partition (each atomically). Returns paths."""
+        if not self._buffer:
+            return []
+        groups: dict[tuple[str, int], list[Record]] = defaultdict(list)
+        for record in self._buffer:
+            groups[(site_key(record.site), partition_year(record.published_at))].append(record)
+        written: list[Path] = []
+        for (key, year), records in sorted(groups.items()):
+            folder = self.dir / f"{SITE_KEY}={key}" / f"{YEAR_KEY}={year}"
+            final = folder / f"part-{self.run_id}-{self._seq:05d}.parquet"
+            write_parquet_atomic(records_to_table(records, DATASET_SCHEMA), final)
+            self._seq += 1
+            self.rows_written += len(records)
+            self.files.append(final)
+            written.append(final)
+        self._buffer.clear()
+        return written
+
+    def close(self) -> None:
+        """Flush what is left."""
+        self.flush()
+
+
+def _hidden(path: Path, root: Path) -> bool:
+    return any(part.startswith((".", "_")) for part in path.relative_to(root).parts)
+
+
+def data_files(out: str | os.PathLike[str], site: str | None = None) -> list[Path]:
+    """Committed Parquet files of the dataset (no temp or hidden files), sorted.
+
+    ``site`` limits the list to that site's partitions.
+    """
+    root = articles_dir(out)
+    if not root.is_dir():
+        return []
+    base = root / f"{SITE_KEY}={site_key(site)}" if site else root
+    if not base.is_dir():
+        return []
+    return sorted(p for p in base.rglob("*.parquet") if p.is_file() and not _hidden(p, root))
+
+
+def check_dataset(out: str | os.PathLike[str]) -> list[Path]:
+    """The data files, or :class:`DatasetError` when there is no readable dataset."""
+    root = articles_dir(out)
+    if not root.is_dir():
+        raise DatasetError(f"no dataset at {out} (missing folder {root})")
+    files = data_files(out)
+    if not files:
+        raise DatasetError(f"no dataset at {out} (no Parquet files under {root})")
+    try:
+        pq.read_schema(files[0])
+    except (OSError, pa.ArrowException) as exc:
+        raise DatasetError(f"unreadable dataset file {files[0]}: {exc}") from None
+    return files
+
+
+def _read(path: Path, columns: list[str] | None = None) -> pa.Table:
+    """One file, conformed to DATASET_SCHEMA (older files lack ``dup_of``)."""
+    table = pq.read_table(path, columns=columns)
+    wanted = columns or DATASET_SCHEMA.names
+    arrays = []
+    for name in wanted:
+        field = DATASET_SCHEMA.field(name)
+        if name in table.column_names:
+            arrays.append(table.column(name).cast(field.type))
+        else:
+            arrays.append(pa.nulls(len(table), field.type))
+    return pa.Table.from_arrays(arrays, schema=pa.schema([DATASET_SCHEMA.field(n)
+                                                         for n in wanted]))
+
+
+def read_columns(files: list[Path], columns: list[str] | None = None) -> list[pa.Table]:
+    """``columns`` of each file (conformed to :data:`DATASET_SCHEMA`), read in threads."""
+    if len(files) < 4:
+        return [_read(f, columns) for f in files]
+    with ThreadPoolExecutor(max_workers=min(8, (os.cpu_count() or 2) * 2)) as pool:
+        return list(pool.map(lambda f: _read(f, columns), files))
+
+
+def latest_masks(files: list[Path],
+                 tables: list[pa.Table] | None = None) -> dict[Path, pa.BooleanArray]:
+    """Per file, which rows are the newest version of their URL.
+
+    Newest ``fetched_at`` wins (null loses); ties go to the later file name (file
+    names start with a UTC timestamp), then to the later row. ``tables``: the files'
+    ``url`` and ``fetched_at`` columns if already read.
+    """
+    if tables is None:
+        tables = read_columns(files, ["url", "fetched_at"])
+    sizes = [len(t) for t in tables]
+    total = sum(sizes)
+    if total == 0:
+        return {path: pa.array([], pa.bool_()) for path in files}
+    index = pa.Table.from_arrays(
+        [pa.chunked_array([t.column("url") for t in tables], pa.string()),
+         pa.chunked_array([t.column("fetched_at") for t in tables],
+                          DATASET_SCHEMA.field("fetched_at").type),
+         pa.array(np.repeat(np.arange(len(files), dtype=np.int32), sizes)),
+         pa.array(np.arange(total, dtype=np.int64))],
+        names=["url", "fetched_at", "f", "pos"])
+    order = pc.sort_indices(index, sort_keys=[
+        ("url", "ascending", "at_end"), ("fetched_at", "descending", "at_end"),
+        ("f", "descending", "at_end"), ("pos", "descending", "at_end")])
+    urls = index.column("url").take(order).combine_chunks()
+    first = pc.not_equal(urls.slice(1), urls.slice(0, len(urls) - 1))
+    keep = pa.concat_arrays([pa.array([True]), first]).to_numpy(zero_copy_only=False)
+    mask = np.zeros(total, dtype=bool)
+    mask[order.to_numpy()[keep]] = True
+    bounds = np.cumsum(sizes)[:-1]
+    return {path: pa.array(m) for path, m in zip(files, np.split(mask, bounds), strict=True)}
+
+
+def load(out: str | os.PathLike[str] = "output", dedupe: bool = False) -> ds.Dataset:
+    """The dataset under ``out`` as a ``pyarrow.dataset.Dataset`` (:data:`DATASET_SCHEMA`).
+
+    ``dedupe=True`` keeps only the newest row of each URL (see :func:`latest_masks`).
+
+    >>> load("output").to_table().to_pandas()  # doctest: +SKIP
+    """
+    root = articles_dir(out)
+    if not dedupe:
+        return ds.dataset(root, format="parquet", schema=DATASET_SCHEMA)
+    files = data_files(out)
+    masks = latest_masks(files)
+    if all(pc.all(m).as_py() for m in masks.values()):
+        return ds.dataset([str(f) for f in files], format="parquet", schema=DATASET_SCHEMA)
+    tables = [t.filter(masks[f]) for f, t in zip(files, read_columns(files), strict=True)]
+    return ds.dataset(pa.concat_tables(tables), schema=DATASET_SCHEMA)
+
+
+@dataclass
+class CompactReport:
+    """What :func:`compact` did."""
+
+    files_before: int = 0
+    files_after: int = 0
+    rows_before: int = 0
+    rows_after: int = 0
+    partitions_rewritten: int = 0
+    temp_files_removed: int = 0
+
+
+def _sort_rows(table: pa.Table) -> pa.Table:
+    return table.take(pc.sort_indices(table, sort_keys=[
+        ("published_at", "ascending", "at_end"), ("url", "ascending", "at_end")]))
+
+
+def _is_partitioned(path: Path, root: Path) -> bool:
+    parts = path.relative_to(root).parts
+    return (len(parts) == 3 and parts[0].startswith(f"{SITE_KEY}=")
+            and parts[1].startswith(f"{YEAR_KEY}="))
+
+
+def replace_partition_files(folder: Path, table: pa.Table, old: list[Path],
+                            run_id: str) -> Path | None:
+    """Write ``table`` as one new file in ``folder``, then unlink ``old`` files.
+
+    The new file is renamed in before the old ones go (see module docstring).
+    """
+    new = None
+    if len(table):
+        new = write_parquet_atomic(table.cast(DATASET_SCHEMA),
+                                   folder / f"part-{run_id}-c{uuid.uuid4().hex[:6]}.parquet")
+    for path in old:
+        if path != new:
+            path.unlink(missing_ok=True)
+    _fsync_dir(folder)
+    return new
+
+
+def sweep_temp_files(out: str | os.PathLike[str], older_than: float = STALE_TMP_SECONDS) -> int:
+    """Remove temp files left by killed writers (only ones older than ``older_than`` s)."""
+    root = articles_dir(out)
+    if not root.is_dir():
+        return 0
+    now = time.time()
+    removed = 0
+    for path in root.rglob(".*.tmp"):
+        try:
+            if now - path.stat().st_mtime > older_than:
+                path.unlink()
+                removed += 1
+        except OSError:
+            continue
+    return removed
+
+
+def _migrate_flat_files(out: Path, files: list[Path], run_id: str) -> None:
+    """Move rows of files outside ``site_key=/year=`` folders into their partitions."""
+    for path in files:
+        table = _read(path)
+        sites = table.column("site").to_pylist()
+        years = [partition_year(d) for d in table.column("published_at").to_pylist()]
+        groups: dict[tuple[str, int], list[int]] = defaultdict(list)
+        for i, (s, y) in enumerate(zip(sites, years, strict=True)):
+            groups[(site_key(s), y)].append(i)
+        for (key, year), rows in sorted(groups.items()):
+            folder = articles_dir(out) / f"{SITE_KEY}={key}" / f"{YEAR_KEY}={year}"
+            write_parquet_atomic(table.take(pa.array(rows)),
+                                 folder / f"part-{run_id}-m{uuid.uuid4().hex[:6]}.parquet")
+        path.unlink()
+
+
+def compact(out: str | os.PathLike[str], site: str | None = None,
+            progress: Callable[[str], None] | None = None) -> CompactReport:
+    """Rewrite partitions so each URL has one row (newest wins), one file per partition.
+
+    ``site`` limits the work to that site's partitions. Memory: the (url, fetched_at)
+    index of the files concerned plus one partition at a time.
+    """
+    out = Path(out)
+    root = articles_dir(out)
+    report = CompactReport(temp_files_removed=sweep_temp_files(out))
+    run_id = new_run_id()
+    files = data_files(out, site)
+    report.files_before = len(files)
+    flat = [f for f in files if not _is_partitioned(f, root)]
+    if flat and site is None:
+        _migrate_flat_files(out, flat, run_id)
+        files = data_files(out, site)
+    masks = latest_masks(files)
+    report.rows_before = sum(len(m) for m in masks.values())
+    by_folder: dict[Path, list[Path]] = defaultdict(list)
+    for f in files:
+        by_folder[f.parent].append(f)
+    for folder, group in sorted(by_folder.items()):
+        losers = any(not pc.all(masks[f]).as_py() for f in group)
+        if len(group) == 1 and not losers:
+            continue
+        table = pa.concat_tables([_read(f).filter(masks[f]) for f in group])
+        replace_partition_files(folder, _sort_rows(table), group, run_id)
+        report.partitions_rewritten += 1
+        if progress:
+            progress(str(folder.relative_to(root)))
+    after = data_files(out, site)
+    report.files_after = len(after)
+    report.rows_after = sum(pq.ParquetFile(f).metadata.num_rows for f in after)
+    return report

@@ -1,0 +1,53 @@
+"""Which site family a page belongs to, read from the page itself.
+
+The generator meta and characteristic markup decide; the hostname only breaks ties,
+so the NukeViet profiles fire on any provincial host.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from lxml import html as lhtml
+
+from cleaners.profile import Profile, css, load_profiles
+
+
+def generator_of(tree: lhtml.HtmlElement) -> str:
+    """Content of ``<meta name="generator">`` ('' when absent)."""
+    for meta in tree.iter("meta"):
+        if (meta.get("name") or "").lower() == "generator":
+            return meta.get("content") or ""
+    return ""
+
+
+def score_profile(tree: lhtml.HtmlElement, host: str, profile: Profile) -> float:
+    """How strongly the page looks like ``profile`` (0 means not at all)."""
+    det = profile.detect
+    generator = generator_of(tree)
+    gen_match = bool(det.generator and generator and det.generator.search(generator))
+    found = sum(1 for sel in det.markers if css(sel)(tree))
+    if gen_match and det.generator_decides:
+        score = 100.0 + found
+    elif found + (1 if gen_match else 0) >= det.min_markers:
+        score = float(found + (1 if gen_match else 0))
+    else:
+        # a listing / home page of the family: weak, below any article-page evidence
+        listed = sum(1 for sel in det.listing if css(sel)(tree))
+        if not det.listing or listed < det.listing_min:
+            return 0.0
+        score = listed / 10
+    if any(host == h or host.endswith("." + h) for h in det.hosts):
+        score += 0.5  # tiebreak only
+    return score
+
+
+def detect_family(tree: lhtml.HtmlElement, url: str) -> Profile | None:
+    """The best-matching profile for this page, or None (generic path)."""
+    host = (urlsplit(url).hostname or "").lower()
+    best: tuple[float, Profile] | None = None
+    for profile in load_profiles():
+        score = score_profile(tree, host, profile)
+        if score > 0 and (best is None or score > best[0]):
+            best = (score, profile)
+    return best[1] if best else None

@@ -1,0 +1,129 @@
+"""Site-family profiles: the TOML files in ``cleaners/profiles`` loaded into frozen dataclasses.
+
+A profile is data, not code: which markers identify a family, which CSS selectors hold
+the title, lead, body, date..., what to drop from the body and which text lines are
+known boilerplate. :func:`load_profiles` reads them once per process.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from lxml.cssselect import CSSSelector
+
+from cleaners.boilerplate import Markers
+
+
+@dataclass(frozen=True)
+class Detect:
+    """How to recognise a family from the page itself."""
+
+    generator: re.Pattern[str] | None  # matched against <meta name="generator">
+    generator_decides: bool  # True: a generator match alone identifies the family
+    markers: tuple[str, ...]  # CSS selectors characteristic of the family
+    min_markers: int  # how many markers must exist without a deciding generator
+    hosts: tuple[str, ...]  # host hints: tiebreak only, never decisive
+    listing: tuple[str, ...] = ()  # markers of the family's listing / home pages
+    listing_min: int = 2  # how many listing markers identify such a page
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One site family: detection markers, selectors, drops, boilerplate markers."""
+
+    name: str
+    description: str
+    detect: Detect
+    title: tuple[str, ...]
+    lead: tuple[str, ...]
+    body: tuple[str, ...]
+    date: tuple[str, ...]
+    date_formats: tuple[str, ...]  # strptime hints for parse_vn_datetime
+    author: tuple[str, ...]
+    source: tuple[str, ...]
+    tags: tuple[str, ...]
+    canonical: tuple[str, ...]  # "selector@attr" reads an attribute
+    images: tuple[str, ...]  # containers outside the body holding article images
+    labelled: tuple[str, ...]  # blocks outside the body with "Tác giả:" / "Nguồn tin:" lines
+    drop: tuple[str, ...]  # removed from lead and body before reading text
+    boilerplate_lines: tuple[str, ...]  # exact paragraphs (or paragraph prefixes) to remove
+    boilerplate_patterns: tuple[re.Pattern[str], ...]  # whole-paragraph regexes
+    right_strong_byline: bool  # last right-aligned <p><strong> of the body is the byline
+
+    @property
+    def markers(self) -> Markers:
+        """This family's boilerplate markers (the defaults are added when stripping)."""
+        return Markers(self.boilerplate_lines, self.boilerplate_patterns)
+
+    @property
+    def extractor(self) -> str:
+        """Value of ``Record.extractor`` for pages read with this profile."""
+        return f"profile:{self.name}"
+
+
+def _tuple(data: dict, key: str) -> tuple[str, ...]:
+    return tuple(data.get(key) or ())
+
+
+def parse_profile(data: dict) -> Profile:
+    """Build a :class:`Profile` from the parsed TOML of one profile file."""
+    det = data.get("detect", {})
+    sel = data.get("select", {})
+    bp = data.get("boilerplate", {})
+    gen = det.get("generator") or ""
+    return Profile(
+        name=data["name"],
+        description=data.get("description", ""),
+        detect=Detect(
+            generator=re.compile(gen) if gen else None,
+            generator_decides=bool(det.get("generator_decides", False)),
+            markers=_tuple(det, "markers"),
+            min_markers=int(det.get("min_markers", 2)),
+            hosts=tuple(h.lower() for h in det.get("hosts") or ()),
+            listing=_tuple(det, "listing"),
+            listing_min=int(det.get("listing_min", 2)),
+        ),
+        title=_tuple(sel, "title"),
+        lead=_tuple(sel, "lead"),
+        body=_tuple(sel, "body"),
+        date=_tuple(sel, "date"),
+        date_formats=_tuple(sel, "date_formats"),
+        author=_tuple(sel, "author"),
+        source=_tuple(sel, "source"),
+        tags=_tuple(sel, "tags"),
+        canonical=_tuple(sel, "canonical"),
+        images=_tuple(sel, "images"),
+        labelled=_tuple(sel, "labelled"),
+        drop=_tuple(sel, "drop"),
+        boilerplate_lines=_tuple(bp, "lines"),
+        boilerplate_patterns=tuple(re.compile(p) for p in bp.get("patterns") or ()),
+        right_strong_byline=bool(data.get("byline", {}).get("right_strong", True)),
+    )
+
+
+@cache
+def css(selector: str) -> CSSSelector:
+    """Compiled CSS selector (compiled once per process: selectors are reused per page)."""
+    return CSSSelector(selector)
+
+
+@cache
+def load_profiles() -> tuple[Profile, ...]:
+    """All profiles shipped in ``cleaners/profiles/*.toml``, sorted by name (cached)."""
+    out = []
+    for entry in resources.files("cleaners").joinpath("profiles").iterdir():
+        if entry.name.endswith(".toml"):
+            out.append(parse_profile(tomllib.loads(entry.read_text(encoding="utf-8"))))
+    return tuple(sorted(out, key=lambda p: p.name))
+
+
+def get_profile(name: str) -> Profile:
+    """The profile called ``name`` (KeyError if there is none)."""
+    for p in load_profiles():
+        if p.name == name:
+            return p
+    raise KeyError(name)

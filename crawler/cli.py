@@ -1,0 +1,232 @@
+"""The ``micnews`` command: crawl sites, scrape single pages."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import sys
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from cleaners import clean_many
+from cleaners.record import NotArticle, Record
+from crawler.fetch import FetchError, fetch, input_url
+from crawler.sites import SiteConfigError, load_sites, resolve_targets
+
+app = typer.Typer(
+    help="Crawl Vietnamese government news portals into a clean Parquet dataset.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True)
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    """Print a one-line error and return the exit to raise."""
+    err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
+@app.command()
+def crawl(
+    targets: Annotated[list[str] | None, typer.Argument(
+        help="Configured site names (see `micnews sites`) or URLs; none = all configured sites.",
+        show_default=False)] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Dataset folder.")] = Path("output"),
+    max_pages: Annotated[int, typer.Option(help="Stop after this many pages (0 = no limit).")] = 0,
+    since: Annotated[str | None, typer.Option(
+        help="Write only articles published on or after this date (YYYY-MM-DD).")] = None,
+    refresh: Annotated[bool, typer.Option(
+        "--refresh", help="Fetch articles already in the dataset again.")] = False,
+    demo: Annotated[bool, typer.Option(
+        "--demo", help="Crawl the bundled demo site, served on 127.0.0.1 (no network).")] = False,
+    sites_file: Annotated[Path | None, typer.Option(help="Sites file (TOML).")] = None,
+    log_level: Annotated[str, typer.Option(help="Scrapy log level.")] = "WARNING",
+    set_: Annotated[list[str] | None, typer.Option(
+        "--set", "-s", help="Scrapy setting NAME=VALUE (repeatable), as `scrapy crawl -s`.")]
+        = None,
+) -> None:
+    """Crawl sites and append clean articles to the Parquet dataset.
+
+    Exit codes: 0 done, 1 nothing could be fetched, 2 bad usage, 3 interrupted
+    (everything written so far stays), 75 another run of the same site is going on.
+    """
+    from crawler.lock import EXIT_LOCKED, AlreadyRunning
+    from crawler.run import run_crawl
+
+    _check_writable(out)
+    settings: dict[str, object] = {"LOG_LEVEL": log_level.upper(), "MICNEWS_REFRESH": refresh}
+    for pair in set_ or []:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise fail(f"--set wants NAME=VALUE, not {pair!r}")
+        settings[name] = value
+    if since:
+        try:
+            date.fromisoformat(since)
+        except ValueError:
+            raise fail(f"--since wants a date like 2024-01-31, not {since!r}") from None
+        settings["MICNEWS_SINCE"] = since
+    try:
+        if demo:
+            from crawler.demo.server import DemoServer
+
+            with DemoServer() as server:
+                urls = [s.base_url + "/" for s in server.sites.values()]
+                err.print(f"demo sites: {', '.join(urls)}", highlight=False)
+                summary = run_crawl(urls, out=out, max_pages=max_pages, settings=settings)
+        else:
+            # fail fast, before the engine starts, on a bad name or sites file
+            chosen = resolve_targets(list(targets or []), load_sites(sites_file))
+            summary = run_crawl(list(targets or []) or [s.name for s in chosen], out=out,
+                                max_pages=max_pages, settings=settings, sites_file=sites_file)
+    except SiteConfigError as exc:
+        raise fail(str(exc)) from None
+    except AlreadyRunning as exc:
+        raise fail(str(exc), code=EXIT_LOCKED) from None
+    table = Table(title="micnews crawl", show_header=False)
+    for name, value in summary.rows:
+        table.add_row(name, value)
+    Console().print(table)
+    if summary.exit_code == 1:
+        raise fail("no page could be fetched", code=1)
+    raise typer.Exit(summary.exit_code)
+
+
+class Format(StrEnum):
+    jsonl = "jsonl"
+    json = "json"
+    text = "text"
+
+
+@app.command()
+def scrape(
+    inputs: Annotated[list[str], typer.Argument(help="URLs or local .html files.")],
+    fmt: Annotated[Format | None, typer.Option(
+        "--format", "-f", help="jsonl (default when piped), json, or text (default on a terminal).",
+        show_default=False)] = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Write to FILE instead of stdout; a .parquet name writes Parquet.")]
+        = None,
+) -> None:
+    """Clean single pages and print one record per input."""
+    pages, urls, failures = [], [], 0
+    for value in inputs:
+        try:
+            pages.append(fetch(value))
+            urls.append(input_url(value))
+        except FetchError as exc:
+            err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+            failures += 1
+    records: list[Record] = []
+    for given, result in zip(urls, clean_many(pages), strict=True):
+        if isinstance(result, NotArticle):
+            err.print(f"[yellow]not an article:[/yellow] {given}: {result.reason}",
+                      highlight=False, soft_wrap=True)
+            failures += 1
+            continue
+        records.append(dataclasses.replace(result, url=given))
+    if output is not None and output.suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        from cleaners.dataset import records_to_table
+
+        pq.write_table(records_to_table(records), output, compression="zstd")
+    else:
+        chosen = fmt or (Format.text if output is None and sys.stdout.isatty() else Format.jsonl)
+        text = _render(records, chosen)
+        if output is None:
+            sys.stdout.write(text)
+        else:
+            output.write_text(text, "utf-8")
+    if failures:
+        raise typer.Exit(1)
+
+
+@app.command()
+def reclean(
+    source: Annotated[Path, typer.Option(
+        "--from", help="Dataset folder whose warc/ to replay (or a folder of WARC files).")]
+        = Path("output"),
+    out: Annotated[Path, typer.Option("--out", "-o", help="Dataset folder to write.")]
+        = Path("output-reclean"),
+    workers: Annotated[int, typer.Option(help="Worker processes (0 = one per core).")] = 0,
+) -> None:
+    """Rebuild a dataset from the raw WARC archive with the current cleaners (no network)."""
+    from crawler.reclean import reclean as run_reclean
+    from crawler.reclean import warc_files
+
+    if not warc_files(source):
+        raise fail(f"no WARC files under {source}")
+    _check_writable(out)
+    summary = run_reclean(source, out, workers=workers or None)
+    table = Table(title="micnews reclean", show_header=False)
+    for name, value in [("WARC files", summary.warc_files), ("pages", summary.pages),
+                        ("articles written", summary.records),
+                        ("not articles", summary.not_articles),
+                        ("duplicates dropped", summary.duplicates),
+                        ("dataset", out / "articles")]:
+        table.add_row(name, str(value))
+    Console().print(table)
+
+
+@app.command()
+def sites(
+    sites_file: Annotated[Path | None, typer.Option(help="Sites file (TOML).")] = None,
+) -> None:
+    """List the configured sites."""
+    try:
+        configured = load_sites(sites_file)
+    except SiteConfigError as exc:
+        raise fail(str(exc)) from None
+    table = Table("name", "root", "family")
+    for site in configured.values():
+        table.add_row(site.name, site.root, site.family)
+    Console().print(table)
+
+
+def _render(records: list[Record], fmt: Format) -> str:
+    if fmt is Format.jsonl:
+        return "".join(json.dumps(r.to_json_dict(), ensure_ascii=False) + "\n" for r in records)
+    if fmt is Format.json:
+        return json.dumps([r.to_json_dict() for r in records], ensure_ascii=False, indent=2) + "\n"
+    blocks = []
+    for r in records:
+        meta = " · ".join(str(x) for x in (r.published_at, r.author, r.source) if x)
+        blocks.append(f"# {r.title}\n{r.url}\n{meta}\n\n{r.text}\n")
+    return "\n".join(blocks)
+
+
+def _check_writable(out: Path) -> None:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise fail(f"cannot create output folder {out}: {exc.strerror or exc}") from None
+    if not os.access(out, os.W_OK):
+        raise fail(f"output folder {out} is not writable")
+
+
+def _register_dataset_commands() -> None:
+    from crawler.cli_dataset import dataset_app
+
+    app.registered_commands.extend(dataset_app.registered_commands)
+
+
+_register_dataset_commands()
+
+
+def main() -> None:
+    """Console entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The bundled demo site (three site families) and its loopback server."""

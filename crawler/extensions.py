@@ -1,0 +1,75 @@
+"""Run reporting: a live progress line on a terminal and a stats JSON file per run."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from twisted.internet import task
+
+
+class ProgressLine:
+    """Rewrites one stderr line every second (only when stderr is a terminal)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.stats = crawler.stats
+        self.started = time.monotonic()
+        self.loop: task.LoopingCall | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ProgressLine:
+        ext = cls(crawler)
+        if crawler.settings.getbool("MICNEWS_PROGRESS", True) and sys.stderr.isatty():
+            crawler.signals.connect(ext.opened, signal=signals.spider_opened)
+            crawler.signals.connect(ext.closed, signal=signals.spider_closed)
+        return ext
+
+    def opened(self) -> None:
+        self.loop = task.LoopingCall(self.show)
+        self.loop.start(1.0, now=False)
+
+    def show(self) -> None:
+        get = self.stats.get_value
+        minutes = max(time.monotonic() - self.started, 1e-6) / 60
+        pages = get("response_received_count", 0)
+        sys.stderr.write(
+            f"\r{pages} pages · {get('micnews/articles_written', 0)} articles · "
+            f"{get('log_count/ERROR', 0)} errors · {pages / minutes:.0f} pages/min   "
+        )
+        sys.stderr.flush()
+
+    def closed(self) -> None:
+        if self.loop and self.loop.running:
+            self.loop.stop()
+        sys.stderr.write("\n")
+
+
+class StatsFile:
+    """Writes ``<out>/runs/<start time>.json`` with the final Scrapy stats of the run."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.folder = Path(crawler.settings.get("MICNEWS_OUT", "output")) / "runs"
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StatsFile:
+        ext = cls(crawler)
+        crawler.signals.connect(ext.closed, signal=signals.spider_closed)
+        return ext
+
+    def closed(self, reason: str) -> None:
+        stats: dict[str, Any] = dict(self.crawler.stats.get_stats())
+        stats["finish_reason"] = reason
+        start = stats.get("start_time") or datetime.now(UTC)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / f"{start:%Y%m%dT%H%M%S}-{id(self):x}.json"
+        tmp = path.with_name("." + path.name)
+        tmp.write_text(json.dumps(stats, default=str, indent=2, sort_keys=True), "utf-8")
+        tmp.replace(path)
+        self.crawler.stats.set_value("micnews/stats_file", str(path))

@@ -1,0 +1,88 @@
+"""Incremental crawling: skip articles already in the dataset, ask listings "changed since?".
+
+A downloader middleware over :class:`crawler.state.CrawlState`:
+- a request for an article whose record is committed is dropped (``micnews/skipped_known``)
+  unless ``MICNEWS_REFRESH`` is set or the request carries ``meta['micnews_refresh']``;
+- a request for a listing, feed or sitemap fetched before carries ``If-None-Match`` /
+  ``If-Modified-Since``; a 304 answer reaches the spider, which replays the stored links.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Request, Response
+from scrapy.settings import BaseSettings
+
+from crawler.state import CrawlState
+
+_STATES: dict[Path, CrawlState] = {}
+
+
+def open_state(settings: BaseSettings) -> CrawlState:
+    """The crawl state of the dataset named by ``MICNEWS_OUT`` (one connection per process).
+
+    On first open, URLs of dataset files written after the last commit are committed.
+    """
+    out = Path(settings.get("MICNEWS_OUT", "output"))
+    path = Path(settings.get("MICNEWS_STATE") or out / "state.sqlite").resolve()
+    if path not in _STATES:
+        state = CrawlState(path)
+        from cleaners.dataset import articles_dir
+
+        state.reconcile(sorted(articles_dir(out).rglob("*.parquet")))
+        _STATES[path] = state
+    return _STATES[path]
+
+
+def close_state(settings: BaseSettings) -> None:
+    """Close the state opened by :func:`open_state`, if any."""
+    out = Path(settings.get("MICNEWS_OUT", "output"))
+    path = Path(settings.get("MICNEWS_STATE") or out / "state.sqlite").resolve()
+    state = _STATES.pop(path, None)
+    if state is not None:
+        state.close()
+
+
+class IncrementalMiddleware:
+    """Downloader middleware: skip known articles, make conditional requests for listings."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.state = open_state(crawler.settings)
+        self.refresh = crawler.settings.getbool("MICNEWS_REFRESH")
+        self.stats = crawler.stats
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> IncrementalMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        if request.url.endswith("/robots.txt"):
+            return None
+        fresh = (self.refresh or request.meta.get("micnews_refresh")
+                 or request.meta.get("micnews_entry"))  # entry points are never skipped
+        if (not fresh
+                and self.state.is_committed_article(request.url)):
+            self.stats.inc_value("micnews/skipped_known")
+            raise IgnoreRequest(f"already in the dataset: {request.url}")
+        row = self.state.get(request.url)
+        if row is not None and row["kind"] in ("listing", "feed", "sitemap"):
+            if row["etag"]:
+                request.headers.setdefault(b"If-None-Match", row["etag"].encode("latin-1"))
+            if row["last_modified"]:
+                request.headers.setdefault(b"If-Modified-Since",
+                                           row["last_modified"].encode("latin-1"))
+        return None
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if response.status == 304:
+            self.stats.inc_value("micnews/not_modified")
+        return response
+
+    def spider_closed(self) -> None:
+        close_state(self.crawler.settings)

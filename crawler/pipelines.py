@@ -1,0 +1,165 @@
+"""Item pipelines: clean each page, drop duplicates, write Parquet.
+
+Each is a small Scrapy component built ``from_crawler`` that reports what it did
+through ``crawler.stats`` (``micnews/...`` keys), so the run summary can say why
+pages did not become rows. With a crawl state (the default) the clean step
+remembers every page and the Parquet step commits URLs once their batch is on disk.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from typing import Any
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from cleaners import clean
+from cleaners.dataset import DatasetWriter
+from cleaners.record import VN_TZ, NotArticle, Record
+from crawler.incremental import open_state
+from crawler.items import PageItem
+from crawler.state import CrawlState
+
+
+def _state(crawler: Crawler) -> CrawlState | None:
+    return open_state(crawler.settings) if crawler.settings.getbool("MICNEWS_INCREMENTAL", True) \
+        else None
+
+
+class CleanPipeline:
+    """PageItem → Record (or drop: not an article)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.stats = crawler.stats
+        self.state = _state(crawler)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CleanPipeline:
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, PageItem):
+            return item
+        result = clean(item.to_page())
+        etag, last_modified = item.headers.get("etag"), item.headers.get("last-modified")
+        if isinstance(result, NotArticle):
+            self.stats.inc_value("micnews/not_article")
+            self.stats.inc_value(f"micnews/not_article/{result.reason.split(':')[0]}")
+            if self.state is not None:
+                self.state.seen(item.url, "listing", etag, last_modified)
+                self.state.set_links(item.url, item.links)
+            raise DropItem(f"not an article ({result.reason}): {item.url}", log_level="DEBUG")
+        self.stats.inc_value("micnews/articles_cleaned")
+        self.stats.inc_value(f"micnews/family/{result.family}")
+        if self.state is not None:
+            known = self.state.get(item.url)
+            if known is not None and known["committed"] and \
+                    known["content_hash"] == result.content_hash:
+                self.stats.inc_value("micnews/unchanged")
+                raise DropItem(f"unchanged since the last run: {item.url}", log_level="DEBUG")
+            self.state.seen(item.url, "article", etag, last_modified, result.content_hash)
+        return result
+
+
+class SincePipeline:
+    """Drop records published before ``MICNEWS_SINCE`` (an ISO date), when set."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.stats = crawler.stats
+        since = crawler.settings.get("MICNEWS_SINCE")
+        self.since = datetime.fromisoformat(since) if since else None
+        if self.since is not None and self.since.tzinfo is None:
+            self.since = self.since.replace(tzinfo=VN_TZ)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SincePipeline:
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        if (isinstance(item, Record) and self.since is not None
+                and item.published_at is not None and item.published_at < self.since):
+            self.stats.inc_value("micnews/older_than_since")
+            raise DropItem(f"published before {self.since:%Y-%m-%d}: {item.url}",
+                           log_level="DEBUG")
+        return item
+
+
+class DuplicatePipeline:
+    """Drop a record whose URL or normalized text was already seen in this run."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.stats = crawler.stats
+        self.seen_urls: set[str] = set()
+        self.seen_hashes: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> DuplicatePipeline:
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, Record):
+            return item
+        key = item.canonical_url or item.url
+        if key in self.seen_urls or item.content_hash in self.seen_hashes:
+            self.stats.inc_value("micnews/duplicates_dropped")
+            raise DropItem(f"duplicate: {item.url}", log_level="DEBUG")
+        self.seen_urls.add(key)
+        self.seen_hashes.add(item.content_hash)
+        return item
+
+
+class ParquetPipeline:
+    """Append records to the Parquet dataset under ``MICNEWS_OUT``.
+
+    Flushes every ``MICNEWS_BATCH_SIZE`` rows or ``MICNEWS_FLUSH_SECONDS``, then commits
+    the batch's URLs in the crawl state: a kill loses at most one unflushed batch, and
+    those pages are fetched again by the next run.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        settings = crawler.settings
+        self.stats = crawler.stats
+        self.state = _state(crawler)
+        self.writer = DatasetWriter(settings.get("MICNEWS_OUT", "output"),
+                                    batch_size=settings.getint("MICNEWS_BATCH_SIZE", 500))
+        self.flush_seconds = settings.getfloat("MICNEWS_FLUSH_SECONDS", 30.0)
+        self._pending: list[str] = []
+        self._last_flush = time.monotonic()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ParquetPipeline:
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, Record):
+            files_before = len(self.writer.files)
+            self._pending.append(item.url)
+            self.writer.write(item)
+            self.stats.inc_value("micnews/articles_written")
+            if len(self.writer.files) != files_before:
+                self._commit(files_before)
+            elif time.monotonic() - self._last_flush > self.flush_seconds:
+                self._flush()
+        return item
+
+    def close_spider(self) -> None:
+        files_before = len(self.writer.files)
+        self.writer.close()
+        self._commit(files_before)
+        self.stats.set_value("micnews/parquet_files", len(self.writer.files))
+
+    def _flush(self) -> None:
+        files_before = len(self.writer.files)
+        self.writer.flush()
+        self._commit(files_before)
+
+    def _commit(self, files_before: int) -> None:
+        self._last_flush = time.monotonic()
+        new_files = self.writer.files[files_before:]
+        if self.state is not None and new_files:
+            self.state.commit(self._pending)
+            for path in new_files:
+                self.state.commit([], path.name)
+        self._pending.clear()

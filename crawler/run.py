@@ -1,0 +1,91 @@
+"""Run a crawl in this process with the real Scrapy engine and return its summary."""
+
+from __future__ import annotations
+
+import os
+import time
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.utils.project import get_project_settings
+
+from crawler.lock import SiteLock
+from crawler.sites import load_sites, resolve_targets
+from crawler.spiders.news import NewsSpider
+
+# Exit codes of `micnews crawl` (documented in README, "Scheduled crawls").
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 3
+
+
+@dataclass
+class CrawlSummary:
+    """What a finished crawl did, read from the Scrapy stats."""
+
+    stats: dict[str, Any] = field(default_factory=dict)
+    seconds: float = 0.0
+    out: Path = Path("output")
+
+    def get(self, key: str, default: int = 0) -> Any:
+        """One stats value."""
+        return self.stats.get(key, default)
+
+    @property
+    def exit_code(self) -> int:
+        """0 finished, 1 nothing could be fetched, 3 interrupted (what was written stays)."""
+        if self.get("finish_reason", "") == "shutdown":
+            return EXIT_INTERRUPTED
+        fetched = self.get("response_received_count") or self.get("micnews/skipped_known")
+        return EXIT_OK if fetched else EXIT_FAILED
+
+    @property
+    def rows(self) -> list[tuple[str, str]]:
+        """The summary table shown to a person."""
+        removed = sum(v for k, v in self.stats.items() if k.startswith("micnews/removed/"))
+        return [
+            ("pages fetched", str(self.get("response_received_count"))),
+            ("articles written", str(self.get("micnews/articles_written"))),
+            ("known articles skipped", str(self.get("micnews/skipped_known"))),
+            ("not articles (listings, home…)", str(self.get("micnews/not_article"))),
+            ("boilerplate removed (blocks)", str(removed)),
+            ("duplicates dropped", str(self.get("micnews/duplicates_dropped"))),
+            ("errors", str(self.get("log_count/ERROR"))),
+            ("time", f"{self.seconds:.1f} s"),
+            ("dataset", str(self.out / "articles")),
+        ]
+
+
+def run_crawl(
+    targets: list[str],
+    out: str | Path = "output",
+    max_pages: int = 0,
+    settings: dict[str, Any] | None = None,
+    sites_file: str | Path | None = None,
+) -> CrawlSummary:
+    """Crawl configured sites (names) and/or URLs into the dataset at ``out``.
+
+    Raises :class:`crawler.lock.AlreadyRunning` when another run holds a site's lock.
+    """
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    project = get_project_settings()
+    project.set("MICNEWS_OUT", str(out), priority="cmdline")
+    if max_pages:
+        project.set("CLOSESPIDER_PAGECOUNT", max_pages, priority="cmdline")
+    for key, value in (settings or {}).items():
+        project.set(key, value, priority="cmdline")
+    sites = resolve_targets(targets, load_sites(sites_file))
+    with ExitStack() as locks:
+        for site in sites:
+            locks.enter_context(SiteLock(out, urlsplit(site.root).netloc))
+        process = CrawlerProcess(project)
+        crawler = process.create_crawler(NewsSpider)
+        started = time.monotonic()
+        process.crawl(crawler, site=",".join(targets),
+                      sites_file=str(sites_file) if sites_file else None)
+        process.start()
+    return CrawlSummary(
+        stats=dict(crawler.stats.get_stats()), seconds=time.monotonic() - started, out=Path(out)
+    )

@@ -1,0 +1,67 @@
+"""Scrapy settings for micnews: polite defaults for government portals.
+
+Everything micnews-specific is prefixed ``MICNEWS_`` and can be overridden with
+``-s NAME=value`` on ``scrapy crawl`` or by the ``micnews`` command.
+"""
+
+BOT_NAME = "micnews"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# Identify ourselves; site owners can reach us through the URL.
+USER_AGENT = "micnews/0.1 (+https://github.com/micnews/micnews; research crawler)"
+ROBOTSTXT_OBEY = True
+
+# Politeness: government portals are small servers.
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.25
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_MAX_DELAY = 30
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+DEPTH_PRIORITY = 1  # breadth-first: home and listings (the template) before deep pages
+SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
+SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
+
+ITEM_PIPELINES = {
+    "crawler.pipelines.CleanPipeline": 100,
+    "crawler.pipelines.SincePipeline": 150,
+    "crawler.pipelines.DuplicatePipeline": 200,
+    "crawler.pipelines.ParquetPipeline": 300,
+}
+
+# Listing pages and duplicates are dropped on purpose: not worth a warning.
+DEFAULT_DROPITEM_LOG_LEVEL = "DEBUG"
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+
+# micnews
+MICNEWS_OUT = "output"  # dataset folder; Parquet goes to <out>/articles/
+MICNEWS_BATCH_SIZE = 500  # rows per Parquet file flush
+
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.incremental.IncrementalMiddleware": 90,  # before robots: known articles cost nothing
+    "crawler.warc.WarcWriterMiddleware": 580,  # after decompression (590), before retries (550)
+}
+EXTENSIONS = {
+    "crawler.extensions.ProgressLine": 500,
+    "crawler.extensions.StatsFile": 500,
+}
+HTTPERROR_ALLOWED_CODES = [304]  # a listing "not modified": the spider replays its links
+MICNEWS_INCREMENTAL = True  # keep <out>/state.sqlite; skip articles already in the dataset
+MICNEWS_REFRESH = False  # refetch known articles too
+MICNEWS_SINCE = ""  # ISO date: write only articles published on or after it
+MICNEWS_FLUSH_SECONDS = 30.0
+MICNEWS_WARC_MAX_BYTES = 1024**3
+MICNEWS_MAX_CALENDAR_PAGES = 60  # URLs per calendar (dates masked) before it is a trap
+MICNEWS_MAX_LISTING_PAGE = 1000

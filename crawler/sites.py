@@ -1,0 +1,80 @@
+"""Sites as configuration: load ``sites.toml`` and resolve crawl targets."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from urllib.parse import urlsplit
+
+
+class SiteConfigError(ValueError):
+    """A sites file or crawl target that cannot be used."""
+
+
+@dataclass(frozen=True)
+class Site:
+    """One site to crawl."""
+
+    name: str
+    root: str
+    family: str = "auto"
+    start: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def start_urls(self) -> list[str]:
+        """Root first, then the configured entry points, without repeats."""
+        return list(dict.fromkeys([self.root, *self.start]))
+
+    @property
+    def host(self) -> str:
+        """Host name the crawl stays on."""
+        return urlsplit(self.root).hostname or ""
+
+
+def load_sites(path: str | Path | None = None) -> dict[str, Site]:
+    """Read a sites file (the bundled ``crawler/sites.toml`` by default)."""
+    try:
+        if path is None:
+            text = resources.files("crawler").joinpath("sites.toml").read_text("utf-8")
+        else:
+            text = Path(path).read_text("utf-8")
+        data = tomllib.loads(text)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise SiteConfigError(f"cannot read sites file {path or 'sites.toml'}: {exc}") from exc
+    sites = {}
+    for name, table in data.items():
+        if not isinstance(table, dict) or "root" not in table:
+            raise SiteConfigError(f"site {name!r} needs a 'root' URL")
+        sites[name] = Site(
+            name=name,
+            root=_check_url(table["root"]),
+            family=table.get("family", "auto"),
+            start=tuple(_check_url(u) for u in table.get("start", [])),
+        )
+    return sites
+
+
+def resolve_targets(targets: list[str], sites: dict[str, Site]) -> list[Site]:
+    """Names and URLs from the command line as sites; no targets means all sites."""
+    if not targets:
+        return list(sites.values())
+    out = []
+    for target in targets:
+        if target in sites:
+            out.append(sites[target])
+        elif "://" in target:
+            url = _check_url(target)
+            out.append(Site(name=urlsplit(url).netloc, root=url))
+        else:
+            known = ", ".join(sorted(sites)) or "none"
+            raise SiteConfigError(f"unknown site {target!r} (configured: {known}; or give a URL)")
+    return out
+
+
+def _check_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SiteConfigError(f"not an http(s) URL: {url!r}")
+    return url

@@ -1,0 +1,223 @@
+"""The one generic news spider: discovers pages of configured sites and yields them raw.
+
+Discovery: robots.txt sitemaps (or ``/sitemap.xml``), RSS/Atom feeds linked from
+pages, and same-site links of every HTML page (listings, pagination). Every HTML
+page goes to the item pipeline; the cleaner decides what is an article. URLs are
+canonicalized, crawler traps (endless calendars, absurd page numbers) are cut, and
+with a crawl state a listing that answers 304 replays the links it had last time.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import AsyncIterator, Iterable
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import scrapy
+from scrapy.http import Response, TextResponse
+from scrapy.linkextractors import IGNORED_EXTENSIONS, LinkExtractor
+from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+
+from cleaners.record import utcnow
+from crawler.incremental import open_state
+from crawler.items import PageItem
+from crawler.sites import Site, load_sites, resolve_targets
+from crawler.urls import canonical_url, out_of_range_date, page_number, trap_key
+
+FEED_TYPES = ("application/rss+xml", "application/atom+xml")
+ATTACHMENTS = ["pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "rtf", "odt", "ods"]
+
+
+class NewsSpider(scrapy.Spider):
+    """Crawl sites given by name or URL: ``-a site=mic`` / ``-a site=https://...``."""
+
+    name = "news"
+    site_names: tuple[str, ...] = ()
+
+    def __init__(self, site: str | None = None, url: str | None = None,
+                 sites_file: str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        targets = [*self.site_names, *_split(site), *_split(url)]
+        self.sites: list[Site] = resolve_targets(targets, load_sites(sites_file)) if targets else []
+        self.allowed_domains = sorted({s.host for s in self.sites})
+        # A site is its netloc (host:port): two sites may share a host.
+        self._site_of_netloc = {urlsplit(s.root).netloc.lower(): s.name for s in self.sites}
+        skip = sorted(set(IGNORED_EXTENSIONS) | set(ATTACHMENTS))
+        self.links = LinkExtractor(deny_extensions=skip, unique=True)
+        self._calendar_pages: Counter[str] = Counter()
+
+    def _setup(self) -> None:
+        settings = self.crawler.settings
+        self.state = open_state(settings) if settings.getbool("MICNEWS_INCREMENTAL", True) else None
+        self.max_calendar = settings.getint("MICNEWS_MAX_CALENDAR_PAGES", 60)
+        self.max_listing_page = settings.getint("MICNEWS_MAX_LISTING_PAGE", 1000)
+
+    async def start(self) -> AsyncIterator[Any]:
+        """Entry points first, then robots.txt for sitemaps."""
+        if not self.sites:
+            raise ValueError("no site to crawl: pass -a site=NAME_OR_URL")
+        self._setup()
+        for site in self.sites:
+            for url in site.start_urls:
+                yield scrapy.Request(canonical_url(url), callback=self.parse, priority=10,
+                                     meta={"micnews_entry": True})
+            yield scrapy.Request(urljoin(site.root, "/robots.txt"), callback=self.parse_robots,
+                                 priority=20, errback=self._sitemap_fallback,
+                                 cb_kwargs={"root": site.root})
+
+    # -- pages ---------------------------------------------------------------------------
+    def parse(self, response: Response) -> Iterable[Any]:
+        """An HTML page: hand it on, and follow its same-site links and feeds."""
+        if response.status == 304:
+            yield from self._replay(response.url)
+            return
+        if _is_feed(response):
+            yield from self.parse_feed(response)
+            return
+        if not isinstance(response, TextResponse) or not _is_html(response):
+            self.crawler.stats.inc_value("micnews/skipped_not_html")
+            return
+        feeds = response.xpath(
+            "//link[@rel='alternate'][contains(@type,'rss') or contains(@type,'atom')]/@href"
+        ).getall()
+        links = [link.url for link in self.links.extract_links(response)]
+        targets = list(dict.fromkeys(self._follow(u) for u in links))
+        targets = [t for t in targets if t]
+        yield PageItem(
+            url=response.url,
+            body=response.body,
+            headers=_headers(response),
+            status=response.status,
+            fetched_at=response.meta.get("micnews_fetched_at") or utcnow(),
+            site=self._site_of_netloc.get(urlsplit(response.url).netloc.lower(), ""),
+            links=targets,
+        )
+        for href in feeds:
+            url = self._follow(response.urljoin(href))
+            if url:
+                yield scrapy.Request(url, callback=self.parse_feed)
+        for url in targets:
+            yield scrapy.Request(url, callback=self.parse)
+
+    # -- discovery -----------------------------------------------------------------------
+    def parse_robots(self, response: Response, root: str) -> Iterable[Any]:
+        """Sitemaps named in robots.txt, else the conventional ``/sitemap.xml``."""
+        urls = list(sitemap_urls_from_robots(response.body, base_url=response.url))
+        if not urls or response.status != 200:
+            urls = [urljoin(root, "/sitemap.xml")]
+        for url in urls:
+            if self._on_site(url):
+                yield scrapy.Request(canonical_url(url), callback=self.parse_sitemap, priority=15)
+
+    def _sitemap_fallback(self, failure: Any) -> Iterable[Any]:
+        root = failure.request.cb_kwargs["root"]
+        yield scrapy.Request(urljoin(root, "/sitemap.xml"), callback=self.parse_sitemap)
+
+    def parse_sitemap(self, response: Response) -> Iterable[Any]:
+        """Sitemap or sitemap index: follow every ``<loc>`` on the site."""
+        if response.status == 304:
+            yield from self._replay(response.url, callback=self.parse_sitemap_entry)
+            return
+        try:
+            sitemap = Sitemap(response.body)
+        except Exception:  # not XML: a 404 page or an HTML error page
+            return
+        is_index = sitemap.type == "sitemapindex"
+        targets = []
+        for entry in sitemap:
+            url = self._follow(entry.get("loc", ""))
+            if not url:
+                continue
+            targets.append(url)
+            changed = bool(self.state and entry.get("lastmod")
+                           and self.state.set_lastmod(url, entry["lastmod"]))
+            if changed:
+                self.crawler.stats.inc_value("micnews/changed_per_sitemap")
+            yield scrapy.Request(url, callback=self.parse_sitemap if is_index else self.parse,
+                                 meta={"micnews_refresh": changed}, dont_filter=changed)
+        self._remember(response, "sitemap", targets)
+
+    def parse_sitemap_entry(self, response: Response) -> Iterable[Any]:
+        """A URL replayed from an unchanged sitemap: a page or a child sitemap."""
+        if _is_xml(response):
+            yield from self.parse_sitemap(response)
+        else:
+            yield from self.parse(response)
+
+    def parse_feed(self, response: Response) -> Iterable[Any]:
+        """RSS ``<item><link>`` and Atom ``<entry><link href>``."""
+        if response.status == 304:
+            yield from self._replay(response.url)
+            return
+        if not isinstance(response, TextResponse):
+            return
+        response.selector.remove_namespaces()
+        links = response.xpath("//item/link/text() | //entry/link/@href").getall()
+        targets = [u for u in (self._follow(response.urljoin(x.strip())) for x in links) if u]
+        self._remember(response, "feed", targets)
+        for url in targets:
+            yield scrapy.Request(url, callback=self.parse)
+
+    # -- helpers -------------------------------------------------------------------------
+    def _follow(self, url: str) -> str | None:
+        """The canonical URL to request, or None when it is off-site or a trap."""
+        if not url or not self._on_site(url):
+            return None
+        url = canonical_url(url)
+        number = page_number(url)
+        if out_of_range_date(url) or (number is not None and number > self.max_listing_page):
+            self.crawler.stats.inc_value("micnews/trap_dropped")
+            return None
+        key = trap_key(url)
+        if key is not None:
+            self._calendar_pages[key] += 1
+            if self._calendar_pages[key] > self.max_calendar:
+                self.crawler.stats.inc_value("micnews/trap_dropped")
+                return None
+        return url
+
+    def _replay(self, url: str, callback: Any = None) -> Iterable[Any]:
+        """A 304: the links this page had last time."""
+        for target in self.state.links(url) if self.state else []:
+            yield scrapy.Request(target, callback=callback or self.parse)
+
+    def _remember(self, response: Response, kind: str, targets: list[str]) -> None:
+        if self.state is None:
+            return
+        headers = _headers(response)
+        self.state.seen(response.url, kind, headers.get("etag"), headers.get("last-modified"))
+        self.state.set_links(response.url, targets)
+
+    def _on_site(self, url: str) -> bool:
+        parts = urlsplit(url)
+        return parts.scheme in ("http", "https") and parts.netloc.lower() in self._site_of_netloc
+
+
+def _split(value: str | None) -> list[str]:
+    return [v.strip() for v in (value or "").split(",") if v.strip()]
+
+
+def _headers(response: Response) -> dict[str, str]:
+    return {k.decode("latin-1").lower(): b", ".join(v).decode("latin-1")
+            for k, v in response.headers.items()}
+
+
+def _content_type(response: Response) -> str:
+    return (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
+
+
+def _is_xml(response: Response) -> bool:
+    return "xml" in _content_type(response) or response.body[:100].lstrip().startswith(b"<?xml")
+
+
+def _is_feed(response: Response) -> bool:
+    ctype = _content_type(response)
+    head = response.body[:1000]
+    return any(t in ctype for t in FEED_TYPES) or (
+        _is_xml(response) and (b"<rss" in head or b"<feed" in head))
+
+
+def _is_html(response: Response) -> bool:
+    ctype = _content_type(response)
+    return not ctype or "html" in ctype

@@ -1,0 +1,135 @@
+"""What earlier runs saw: an embedded SQLite file beside the dataset.
+
+Per URL: its kind (article / listing / feed / sitemap), validators for conditional
+requests (ETag, Last-Modified), the sitemap ``lastmod`` last seen, the content hash,
+and whether its record is *committed* (in a Parquet file that exists). A URL is
+committed only after its batch is flushed, so a killed crawl refetches what it had
+not written instead of losing it; :meth:`CrawlState.reconcile` closes the gap between
+a flush and the commit that follows it by reading files the state has not seen.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS urls (
+    url TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    etag TEXT,
+    last_modified TEXT,
+    lastmod TEXT,
+    content_hash TEXT,
+    committed INTEGER NOT NULL DEFAULT 0,
+    fetched_at TEXT
+);
+CREATE TABLE IF NOT EXISTS links (
+    page TEXT NOT NULL,
+    target TEXT NOT NULL,
+    PRIMARY KEY (page, target)
+);
+CREATE TABLE IF NOT EXISTS files (name TEXT PRIMARY KEY);
+"""
+
+
+class CrawlState:
+    """SQLite-backed crawl memory. One writer (the crawl) at a time; see crawler/lock.py."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.path, isolation_level=None)  # autocommit; WAL below
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        """Close the database."""
+        self.db.close()
+
+    def get(self, url: str) -> sqlite3.Row | None:
+        """Everything known about ``url``."""
+        self.db.row_factory = sqlite3.Row
+        return self.db.execute("SELECT * FROM urls WHERE url = ?", (url,)).fetchone()
+
+    def is_committed_article(self, url: str) -> bool:
+        """True when ``url`` is an article whose record is already in the dataset."""
+        row = self.db.execute(
+            "SELECT 1 FROM urls WHERE url = ? AND kind = 'article' AND committed = 1", (url,)
+        ).fetchone()
+        return row is not None
+
+    def seen(self, url: str, kind: str, etag: str | None = None,
+             last_modified: str | None = None, content_hash: str | None = None,
+             fetched_at: str | None = None) -> None:
+        """Remember a fetched page (an article stays uncommitted until its batch is flushed)."""
+        self.db.execute(
+            """INSERT INTO urls (url, kind, etag, last_modified, content_hash, fetched_at)
+               VALUES (?, ?, ?, ?, ?, ?)
+               ON CONFLICT(url) DO UPDATE SET kind=excluded.kind, etag=excluded.etag,
+                 last_modified=excluded.last_modified,
+                 content_hash=COALESCE(excluded.content_hash, urls.content_hash),
+                 fetched_at=excluded.fetched_at""",
+            (url, kind, etag, last_modified, content_hash, fetched_at),
+        )
+
+    def set_lastmod(self, url: str, lastmod: str) -> bool:
+        """Store a sitemap ``lastmod``; True when it differs from the one stored before."""
+        row = self.db.execute("SELECT lastmod FROM urls WHERE url = ?", (url,)).fetchone()
+        if row is None:
+            self.db.execute("INSERT INTO urls (url, kind, lastmod) VALUES (?, 'unknown', ?)",
+                            (url, lastmod))
+            return False
+        self.db.execute("UPDATE urls SET lastmod = ? WHERE url = ?", (lastmod, url))
+        return row[0] is not None and row[0] != lastmod
+
+    def commit(self, urls: Iterable[str], file_name: str | None = None) -> None:
+        """Mark records as written (their Parquet file exists)."""
+        with self.db:
+            self.db.execute("BEGIN")
+            for url in urls:
+                self.db.execute(
+                    """INSERT INTO urls (url, kind, committed) VALUES (?, 'article', 1)
+                       ON CONFLICT(url) DO UPDATE SET kind='article', committed=1""", (url,))
+            if file_name:
+                self.db.execute("INSERT OR IGNORE INTO files (name) VALUES (?)", (file_name,))
+
+    def uncommit(self, url: str) -> None:
+        """An article to fetch again (changed per sitemap, or ``--refresh``)."""
+        self.db.execute("UPDATE urls SET committed = 0 WHERE url = ?", (url,))
+
+    def set_links(self, page: str, targets: Iterable[str]) -> None:
+        """The links a listing page had, replayed when it answers 304 Not Modified."""
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.execute("DELETE FROM links WHERE page = ?", (page,))
+            self.db.executemany("INSERT OR IGNORE INTO links (page, target) VALUES (?, ?)",
+                                ((page, t) for t in targets))
+
+    def links(self, page: str) -> list[str]:
+        """Stored links of a page."""
+        rows = self.db.execute("SELECT target FROM links WHERE page = ?", (page,))
+        return [r[0] for r in rows]
+
+    def reconcile(self, dataset_files: Iterable[Path]) -> int:
+        """Commit the URLs of dataset files written after the last commit (a kill in between)."""
+        known = {r[0] for r in self.db.execute("SELECT name FROM files")}
+        added = 0
+        for path in dataset_files:
+            if path.name in known:
+                continue
+            try:
+                urls = pq.read_table(path, columns=["url"]).column("url").to_pylist()
+            except Exception:  # unreadable file: leave it to the dataset tools
+                continue
+            self.commit(urls, path.name)
+            added += len(urls)
+        return added
+
+    def counts(self) -> dict[str, int]:
+        """Rows per kind (for summaries)."""
+        return dict(self.db.execute("SELECT kind, count(*) FROM urls GROUP BY kind").fetchall())

@@ -1,0 +1,144 @@
+"""Raw archive: every fetched response into gzipped WARC files, and back out as Pages.
+
+The downloader middleware writes a ``request`` and a ``response`` record per fetch
+to ``<out>/warc/micnews-<run>-<seq>.warc.gz``, rotating at ``MICNEWS_WARC_MAX_BYTES``.
+Cookies and credentials are never written. :func:`iter_pages` replays a WARC file
+as :class:`~cleaners.record.Page` objects, so the dataset can be rebuilt offline.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+import zlib
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from scrapy.crawler import Crawler
+from scrapy.http import Request, Response
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from cleaners.record import Page
+
+logger = logging.getLogger(__name__)
+SECRET_HEADERS = {"cookie", "set-cookie", "authorization", "proxy-authorization"}
+
+
+class WarcWriterMiddleware:
+    """Downloader middleware: archive each response as it arrives."""
+
+    def __init__(self, folder: Path, max_bytes: int, stats: Any) -> None:
+        self.folder = folder
+        self.max_bytes = max_bytes
+        self.stats = stats
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        self.run_id = f"{stamp}-{uuid.uuid4().hex[:8]}"
+        self._seq = 0
+        self._fh: Any = None
+        self._writer: WARCWriter | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> WarcWriterMiddleware:
+        settings = crawler.settings
+        mw = cls(
+            Path(settings.get("MICNEWS_OUT", "output")) / "warc",
+            settings.getint("MICNEWS_WARC_MAX_BYTES", 1024**3),
+            crawler.stats,
+        )
+        from scrapy import signals
+
+        crawler.signals.connect(mw.close, signal=signals.spider_closed)
+        return mw
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if request.meta.get("micnews_no_archive"):
+            return response
+        writer = self._current()
+        # One fetch time, to the second, shared by the WARC record and the dataset row.
+        fetched = datetime.now(UTC).replace(microsecond=0)
+        request.meta["micnews_fetched_at"] = fetched
+        date = fetched.strftime("%Y-%m-%dT%H:%M:%SZ")
+        req_headers = [(k.decode("latin-1"), b", ".join(v).decode("latin-1"))
+                       for k, v in request.headers.items()
+                       if k.decode("latin-1").lower() not in SECRET_HEADERS]
+        path = request.url.split("/", 3)[3] if request.url.count("/") >= 3 else ""
+        writer.write_record(writer.create_warc_record(
+            request.url, "request",
+            http_headers=StatusAndHeaders(f"{request.method} /{path} HTTP/1.1", req_headers,
+                                          is_http_request=True),
+            warc_headers_dict={"WARC-Date": date},
+        ))
+        resp_headers = [(k.decode("latin-1"), b", ".join(v).decode("latin-1"))
+                        for k, v in response.headers.items()
+                        if k.decode("latin-1").lower() not in SECRET_HEADERS]
+        # Scrapy has already decoded gzip bodies: say so, or replays would gunzip twice.
+        resp_headers = [(k, v) for k, v in resp_headers
+                        if k.lower() not in ("content-encoding", "transfer-encoding",
+                                             "content-length")]
+        writer.write_record(writer.create_warc_record(
+            response.url, "response",
+            payload=BytesIO(response.body),
+            http_headers=StatusAndHeaders(f"{response.status} -", resp_headers,
+                                          protocol="HTTP/1.1"),
+            warc_headers_dict={"WARC-Date": date},
+        ))
+        self.stats.inc_value("micnews/warc_records")
+        if self._fh.tell() >= self.max_bytes:
+            self._rotate()
+        return response
+
+    def _current(self) -> WARCWriter:
+        if self._writer is None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            name = f"micnews-{self.run_id}-{self._seq:05d}.warc.gz"
+            self._fh = open(self.folder / name, "ab")  # noqa: SIM115 - closed in _rotate/close
+            self._writer = WARCWriter(self._fh, gzip=True)
+        return self._writer
+
+    def _rotate(self) -> None:
+        self.close()
+        self._seq += 1
+
+    def close(self) -> None:
+        """Flush and close the current file."""
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+            self._writer = None
+
+
+def iter_pages(path: str | Path) -> Iterator[Page]:
+    """The responses of a WARC file as Pages (fetched_at from ``WARC-Date``).
+
+    A file cut short (the crawl was killed mid-write) yields every complete record
+    before the cut, then stops with a warning.
+    """
+    with open(path, "rb") as fh:
+        try:
+            yield from _pages(fh)
+        except (ArchiveLoadFailed, EOFError, OSError, zlib.error) as exc:
+            logger.warning("%s: truncated WARC, stopped at the last complete record (%s)",
+                           path, exc)
+
+
+def _pages(fh: Any) -> Iterator[Page]:
+    for record in ArchiveIterator(fh):
+        if record.rec_type != "response":
+            continue
+        headers = {k.lower(): v for k, v in record.http_headers.headers}
+        status = int(record.http_headers.get_statuscode() or 0)
+        when = record.rec_headers.get_header("WARC-Date")
+        fetched = datetime.fromisoformat(when.replace("Z", "+00:00")) if when else None
+        yield Page(
+            url=record.rec_headers.get_header("WARC-Target-URI"),
+            body=record.content_stream().read(),
+            headers=headers,
+            status=status,
+            fetched_at=fetched,
+        )

@@ -1,0 +1,45 @@
+"""Shared fixtures: the project's fixture sites served on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SITES_DIR = FIXTURES / "sites"
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def fixture_sites() -> Iterator[dict]:
+    """Every fixture site on its own loopback port: name -> SiteServer."""
+    from crawler.demo.server import SiteServer
+
+    servers = {}
+    for root in sorted(p for p in SITES_DIR.iterdir() if p.is_dir()):
+        servers[root.name] = SiteServer(root).start()
+    yield servers
+    for server in servers.values():
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def fixture_expected() -> dict:
+    """The records a careful editor would write for the fixture sites."""
+    return json.loads((SITES_DIR / "expected.json").read_text("utf-8"))
+
+
+def run_cli(*args: str, cwd: Path = ROOT, timeout: int = 300) -> subprocess.CompletedProcess:
+    """Run the installed ``micnews`` command (through this interpreter) and capture its output."""
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "120"}
+    return subprocess.run(
+        [sys.executable, "-m", "crawler.cli", *args],
+        cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout,
+    )

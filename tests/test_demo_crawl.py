@@ -1,0 +1,30 @@
+"""The README's first command: `micnews crawl --demo` on the bundled demo site."""
+
+from __future__ import annotations
+
+import json
+
+import duckdb
+import pyarrow.dataset as ds
+
+from crawler.demo.server import DEFAULT_DEMO_ROOT
+from tests.conftest import run_cli
+
+
+def test_demo_crawl_writes_one_row_per_demo_article(tmp_path):
+    expected = json.loads((DEFAULT_DEMO_ROOT.parent / "expected.json").read_text("utf-8"))
+    n_articles = sum(len(v) for v in expected.values())
+    result = run_cli("crawl", "--demo", "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "articles written" in result.stdout
+    table = ds.dataset(tmp_path / "articles", format="parquet").to_table()
+    assert table.num_rows == n_articles
+    assert len(set(table.column("url").to_pylist())) == n_articles
+    for column in ("url", "title", "text", "published_at"):
+        assert table.column(column).null_count == 0, column
+    glob = str(tmp_path / "articles" / "**" / "*.parquet")
+    empty = duckdb.sql(f"SELECT count(*) FROM '{glob}' WHERE title = '' OR text = ''").fetchall()[0]
+    assert empty[0] == 0
+    paths = {url.split("/", 3)[3] for url in table.column("url").to_pylist()}
+    want = {path.lstrip("/") for articles in expected.values() for path in articles}
+    assert paths == want

@@ -1,0 +1,187 @@
+"""The generic path on a made-up custom .NET portal (tests/fixtures/generic)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from cleaners.clean import clean_many
+from cleaners.generic import apply_template, extract_generic, page_blocks
+from cleaners.record import Page, Record
+from cleaners.templates import SiteTemplate, TemplateRegistry
+from cleaners.textnorm import norm_key
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "generic"
+CASES = sorted(FIXTURES.glob("*.json"))
+SITE = "stttt.tinhdemo.gov.vn"
+# Template text that plain trafilatura lets through on this site.
+TEMPLATE_LINES = [
+    "Chung tay xây dựng chính quyền số vì nhân dân phục vụ",
+    "Cơ quan chủ quản: Sở Thông tin và Truyền thông tỉnh Demo",
+    "Điện thoại: 0200.3812.345 - Email: stttt@tinhdemo.gov.vn",
+    "Tin đăng ngày",
+    "Xem:",
+]
+REPEATED = "Sở yêu cầu các đơn vị báo cáo kết quả thực hiện trước ngày 15 hằng tháng."
+
+
+def _tokens(text: str) -> Counter[str]:
+    return Counter(re.findall(r"\w+", text.lower()))
+
+
+def token_f1(got: str, want: str) -> float:
+    a, b = _tokens(got), _tokens(want)
+    common = sum((a & b).values())
+    if not common:
+        return 0.0
+    p, r = common / sum(a.values()), common / sum(b.values())
+    return 2 * p * r / (p + r)
+
+
+def _load() -> tuple[list[Page], list[dict]]:
+    pages, expected = [], []
+    for path in CASES:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        body = path.with_suffix(".html").read_bytes()
+        pages.append(Page(data["url"], body, data["headers"]))
+        expected.append(data["expected"])
+    return pages, expected
+
+
+def _registry() -> TemplateRegistry:
+    reg = TemplateRegistry()
+    for path in CASES:
+        reg.for_site(SITE).learn(page_blocks(path.with_suffix(".html").read_text("utf-8")))
+    return reg
+
+
+def test_fixture_site_is_big_enough() -> None:
+    assert 6 <= len(CASES) <= 8
+
+
+def test_plain_extraction_leaks_the_template() -> None:
+    """Without the template the furniture is there: the fixture tests something."""
+    html = CASES[0].with_suffix(".html").read_text("utf-8")
+    got = extract_generic(html, "https://stttt.tinhdemo.gov.vn/x")
+    assert got is not None
+    joined = "\n".join(got.paragraphs)
+    assert "Cơ quan chủ quản" in joined
+
+
+def test_page_blocks_cover_menu_sidebar_and_footer() -> None:
+    blocks = set(page_blocks(CASES[0].with_suffix(".html").read_text("utf-8")))
+    for line in ("Trang chủ", "Tin mới", TEMPLATE_LINES[0], TEMPLATE_LINES[1]):
+        assert norm_key(line) in blocks
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
+def test_template_removes_site_furniture(path: Path) -> None:
+    html = path.with_suffix(".html").read_text("utf-8")
+    got = extract_generic(html, "https://stttt.tinhdemo.gov.vn/x", _registry().for_site(SITE))
+    assert got is not None
+    joined = "\n".join(got.paragraphs)
+    for line in TEMPLATE_LINES:
+        assert line not in joined
+    assert got.removed.get("template", 0) >= 3
+
+
+def test_repeated_sentence_inside_one_article_survives() -> None:
+    pages, expected = _load()
+    records = clean_many(pages)
+    hits = [r for r in records if isinstance(r, Record) and REPEATED in r.text]
+    assert len(hits) == 1
+    assert hits[0].text.count(REPEATED) == 2
+
+
+def test_body_f1_and_fields_through_clean_many() -> None:
+    pages, expected = _load()
+    records = clean_many(pages)
+    for rec, want in zip(records, expected, strict=True):
+        assert isinstance(rec, Record), rec
+        assert token_f1(rec.text, want["text"]) >= 0.85, rec.url
+        for line in TEMPLATE_LINES:
+            assert line not in rec.text
+        assert rec.title == want["title"]
+        assert rec.lead == want["lead"]
+        assert rec.text.count(want["lead"]) == 1
+        assert rec.author == want["author"]
+        assert rec.published_at is not None
+        assert rec.published_at.isoformat() == want["published_at"]
+        assert [{"url": i.url, "caption": i.caption} for i in rec.images] == want["images"]
+
+
+def test_guard_keeps_an_article_the_template_would_empty() -> None:
+    paragraphs = ["Đoạn một của bài báo.", "Đoạn hai của bài báo.", "Chân trang"]
+    tpl = SiteTemplate(min_pages=3)
+    for _ in range(3):
+        tpl.learn(paragraphs)  # the same article seen three times (republished copies)
+    kept, removed, tripped = apply_template(paragraphs, tpl)
+    assert tripped and removed == 0 and kept == paragraphs
+    tpl2 = SiteTemplate(min_pages=3)
+    for _ in range(3):
+        tpl2.learn(["Chân trang"])
+    kept, removed, tripped = apply_template(paragraphs, tpl2)
+    assert not tripped and removed == 1 and kept == paragraphs[:2]
+
+
+def test_listing_page_is_not_an_article() -> None:
+    items = "".join(
+        f'<li><a href="/tin/{i}">Tin tức số {i} về hoạt động của ngành thông tin và truyền '
+        f"thông tỉnh trong tháng</a></li>"
+        for i in range(30)
+    )
+    html = f"<html><body><h1>Tin tức</h1><ul>{items}</ul></body></html>"
+    assert extract_generic(html, "https://stttt.tinhdemo.gov.vn/tin-tuc") is None
+
+
+def test_short_page_is_not_an_article() -> None:
+    html = "<html><body><h1>Liên hệ</h1><p>Điện thoại: 0200.3812.345</p></body></html>"
+    assert extract_generic(html, "https://stttt.tinhdemo.gov.vn/lien-he") is None
+
+
+def test_teaser_cards_are_a_listing() -> None:
+    """Summaries under headline links (a category page) are not an article, even when
+    trafilatura keeps only the summaries."""
+    cards = "".join(
+        f'<div class="item"><h3><a href="/tin/{i}">Tiêu đề tin số {i} về hoạt động của Sở '
+        f"trong tuần</a></h3><p>Tóm tắt tin số {i}: Sở Thông tin và Truyền thông tổ chức "
+        f"nhiều hoạt động hỗ trợ người dân sử dụng dịch vụ công trực tuyến.</p></div>"
+        for i in range(12)
+    )
+    html = f"<html><body><h1>Tin tức</h1><div class='list'>{cards}</div></body></html>"
+    assert extract_generic(html, "https://stttt.tinhdemo.gov.vn/tin-tuc") is None
+
+
+@pytest.mark.parametrize(
+    ("line", "is_meta"),
+    [
+        ("Tin đăng ngày: 6/2/2020 - Xem: 92", True),
+        ("Ngày đăng 24/04/2018 | 04:39 PM | View count: 1252", True),
+        ("Cập nhật: 07/02/2007 08:30", True),
+        ("Ngày 06/02/2007, Sở BCVT tỉnh Quảng Ninh tổ chức hội nghị.", False),
+    ],
+)
+def test_date_and_view_count_lines_leave_the_body(line: str, is_meta: bool) -> None:
+    body = "".join(
+        f"<p>Đoạn văn số {i} của bài viết nói về công tác chuyển đổi số của tỉnh trong năm "
+        f"qua với nhiều kết quả đáng ghi nhận.</p>"
+        for i in range(4)
+    )
+    html = f"<html><body><article><h1>Tiêu đề</h1><p>{line}</p>{body}</article></body></html>"
+    got = extract_generic(html, "https://stttt.tinhdemo.gov.vn/x")
+    assert got is not None
+    assert (line not in got.paragraphs) is is_meta
+
+
+@pytest.mark.parametrize(
+    "html",
+    ["", "   ", "plain text", "<html></html>", "\x00\x01<p>a</p>",
+     '<?xml version="1.0" encoding="utf-8"?><html><body><p>Đoạn</p></body></html>'],
+)
+def test_degenerate_input_gives_none_not_an_error(html: str) -> None:
+    assert extract_generic(html, "https://stttt.tinhdemo.gov.vn/x") is None
+    assert isinstance(page_blocks(html), list)

@@ -1,0 +1,278 @@
+"""Issue 4 on the real engine: discovery with faults and traps, incremental re-runs,
+kill -9 and resume, and WARC replay — against fixture sites served on 127.0.0.1."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import lxml.html
+import pyarrow.dataset as ds
+import pytest
+
+from cleaners import clean
+from cleaners.dataset import load
+from cleaners.record import Record
+from crawler.demo.server import SiteServer, resolve
+from crawler.urls import canonical_url
+from crawler.warc import iter_pages
+from tests.conftest import ROOT, SITES_DIR, run_cli
+
+FAST = ["--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=False",
+        "--set", "MICNEWS_MAX_CALENDAR_PAGES=10", "--set", "RETRY_TIMES=2"]
+
+
+# -- a fixture site we may edit, with scripted faults ------------------------------------
+class FaultySite:
+    """A copy of a fixture site plus a redirect, a 404, a 500-then-200, a calendar trap,
+    a disallowed path and an off-site link, and the means to add or edit articles."""
+
+    def __init__(self, name: str, expected: dict, tmp: Path) -> None:
+        self.root = tmp / name
+        shutil.copytree(SITES_DIR / name, self.root)
+        self.articles = dict(expected)
+        (tmp / "other-site-empty").mkdir()
+        self.other = SiteServer(tmp / "other-site-empty").start()  # an off-site neighbour
+        self.server = SiteServer(self.root)
+        self.first, self.model = next(iter(self.articles.items()))
+        self.flaky = self.add_article("flaky", link=False)
+        self.server.routes.update({
+            "/old-link.html": lambda _t: (301, {"Location": self.first}, b""),
+            self.flaky: self._fail_once(),
+            "/lich": self._calendar,
+        })
+        self.server.start()
+        self._write_robots_and_links()
+        self.write_sitemap()
+
+    def _fail_once(self):
+        calls = []
+
+        def route(_target: str):
+            calls.append(1)
+            return (500, {"Content-Type": "text/html"}, b"<h1>Server error</h1>") \
+                if len(calls) == 1 else None
+        return route
+
+    @staticmethod
+    def _calendar(target: str):
+        day = date.fromisoformat(parse_qs(urlsplit(target).query).get("date", ["2024-05-01"])[0])
+        links = "".join(f'<a href="/lich?date={d}">{d}</a> '
+                        for d in (day - timedelta(days=1), day + timedelta(days=1)))
+        body = f"<html><body><h1>Lịch công tác {day}</h1>{links}</body></html>"
+        return 200, {"Content-Type": "text/html; charset=utf-8"}, body.encode()
+
+    def file_of(self, path: str) -> Path:
+        found = resolve(self.root, path)
+        assert found is not None, path
+        return found
+
+    def _write_robots_and_links(self) -> None:
+        (self.root / "robots.txt").write_text(
+            "User-agent: *\nDisallow: /admin/\nSitemap: {{BASE}}/sitemap.xml\n")
+        admin = self.root / "admin"
+        admin.mkdir(exist_ok=True)
+        (admin / "secret.html").write_text("<html><body>secret</body></html>")
+        self.link_from_home([
+            "/old-link.html", "/missing-page.html", "/lich?date=2024-05-01",
+            "/admin/secret.html", self.other.base_url + "/", self.flaky,
+        ])
+
+    def link_from_home(self, hrefs: list[str]) -> None:
+        home = self.file_of("/")
+        html = home.read_text("utf-8")
+        block = "".join(f'<a href="{h}">{h}</a>\n' for h in hrefs)
+        home.write_text(html.replace("</body>", block + "</body>", 1), "utf-8")
+
+    def write_sitemap(self, lastmod: dict[str, str] | None = None) -> None:
+        entries = "".join(
+            f"<url><loc>{{{{BASE}}}}{p}</loc><lastmod>{(lastmod or {}).get(p, '2024-01-01')}"
+            "</lastmod></url>" for p in self.articles)
+        (self.root / "sitemap.xml").write_text(
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</urlset>\n')
+
+    def _rewrite(self, source: Path, target: Path, tag: str, want: dict) -> None:
+        """Copy an article page, changing its title and first body paragraph."""
+        doc = lxml.html.fromstring(source.read_bytes())
+        for el in doc.iter():
+            if not isinstance(el.tag, str):
+                continue
+            if el.text and want["title"] in el.text:
+                el.text = el.text.replace(want["title"], f"{want['title']} ({tag})")
+            if el.tag == "p" and want["body_first_words"] in el.text_content():
+                for child in list(el):
+                    el.remove(child)
+                el.text = (f"Bản tin {tag}: Sở Thông tin và Truyền thông tiếp tục triển khai "
+                           f"kế hoạch chuyển đổi số với nhiều nội dung mới ({tag}).")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(lxml.html.tostring(doc, encoding="utf-8", doctype="<!DOCTYPE html>"))
+
+    def add_article(self, tag: str, link: bool = True) -> str:
+        path = self.first.rstrip("/")
+        stem, dot, ext = path.rpartition(".")
+        new = f"{path}-{tag}/" if self.first.endswith("/") or not dot or "/" in ext \
+            else f"{stem}-{tag}.{ext}"
+        target = self.root / (new.lstrip("/") + ("index.html" if new.endswith("/") else ""))
+        self._rewrite(self.file_of(self.first), target, tag, self.model)
+        self.articles[new] = {**self.model, "title": f"{self.model['title']} ({tag})"}
+        if link:
+            self.link_from_home([new])
+        return new
+
+    def edit_article(self, path: str, tag: str) -> None:
+        file = self.file_of(path)
+        self._rewrite(file, file, tag, self.articles[path])
+        self.articles[path] = {**self.articles[path],
+                               "title": f"{self.articles[path]['title']} ({tag})"}
+
+    def article_fetches(self, since: int) -> list[str]:
+        """Article paths requested (any status) after log position ``since``."""
+        keys = {canonical_url(self.server.base_url + p) for p in self.articles}
+        return [t for _m, t, _s in self.server.requests[since:]
+                if canonical_url(self.server.base_url + t) in keys]
+
+    def urls(self) -> set[str]:
+        return {canonical_url(self.server.base_url + p) for p in self.articles}
+
+    def crawl(self, out: Path, *extra: str):
+        return run_cli("crawl", self.server.base_url + "/", "--out", str(out), *FAST, *extra)
+
+    def stop(self) -> None:
+        self.server.stop()
+        self.other.stop()
+
+
+def _site_names() -> list[str]:
+    if not SITES_DIR.is_dir():
+        return []
+    return sorted(p.name for p in SITES_DIR.iterdir() if p.is_dir())
+
+
+@pytest.fixture(params=_site_names())
+def site(request, fixture_expected, tmp_path):
+    faulty = FaultySite(request.param, fixture_expected[request.param], tmp_path)
+    yield faulty
+    faulty.stop()
+
+
+def _dataset_urls(out: Path) -> list[str]:
+    return [canonical_url(u) for u in load(out).to_table(columns=["url"]).column("url").to_pylist()]
+
+
+# -- tests -------------------------------------------------------------------------------
+def test_discovery_with_faults_then_incremental_runs(site, tmp_path):
+    out = tmp_path / "out"
+    first = site.crawl(out)
+    assert first.returncode == 0, first.stderr[-2000:]
+    urls = _dataset_urls(out)
+    assert sorted(urls) == sorted(site.urls()), "every article exactly once"
+    targets = [t for _m, t, _s in site.server.requests]
+    assert not [t for t in targets if t.startswith("/admin")], "robots.txt obeyed"
+    assert site.other.requests == [], "nothing off-site requested"
+    assert 0 < sum(t.startswith("/lich") for t in targets) <= 12, "calendar trap cut"
+    assert (site.flaky in targets) and any(s == 500 for _m, t, s in site.server.requests
+                                           if t == site.flaky), "500 then retried"
+
+    # second run, nothing changed: no article is fetched again, nothing is written
+    mark = len(site.server.requests)
+    second = site.crawl(out)
+    assert second.returncode == 0, second.stderr[-2000:]
+    assert site.article_fetches(mark) == []
+    assert len(_dataset_urls(out)) == len(urls)
+
+    # two new articles and one edited (its sitemap lastmod moves): exactly those three
+    new = [site.add_article("moi-1"), site.add_article("moi-2")]
+    edited = next(p for p in site.articles if p not in new and p not in (site.flaky,))
+    site.edit_article(edited, "sua")
+    site.write_sitemap({edited: "2024-06-01"})
+    mark = len(site.server.requests)
+    third = site.crawl(out)
+    assert third.returncode == 0, third.stderr[-2000:]
+    fetched = {canonical_url(site.server.base_url + t) for t in site.article_fetches(mark)}
+    assert fetched == {canonical_url(site.server.base_url + p) for p in [*new, edited]}
+    rows = load(out).to_table().to_pylist()
+    assert len(rows) == len(urls) + 3
+    titles = {r["title"] for r in rows if canonical_url(r["url"]).endswith(edited)}
+    assert any("(sua)" in t for t in titles), "the edited version is written"
+
+
+def test_warc_replays_to_the_same_records(site, tmp_path):
+    out = tmp_path / "out"
+    assert site.crawl(out).returncode == 0
+    rows = {r["url"]: r for r in load(out).to_table().drop_columns(["dup_of"]).to_pylist()}
+    replayed = {}
+    for warc in sorted((out / "warc").glob("*.warc.gz")):
+        for page in iter_pages(warc):
+            if page.status == 200 and page.url in rows:
+                result = clean(page)
+                assert isinstance(result, Record)
+                replayed[page.url] = result.to_arrow_row()
+    assert replayed.keys() == rows.keys()
+    for url, row in rows.items():
+        assert replayed[url] == row, url
+
+
+def test_kill_9_then_resume_equals_an_uninterrupted_crawl(fixture_expected, tmp_path):
+    name = _site_names()[0]
+    reference = FaultySite(name, fixture_expected[name], tmp_path / "ref")
+    try:
+        assert reference.crawl(tmp_path / "ref-out").returncode == 0
+        want = sorted(_dataset_urls(tmp_path / "ref-out"))
+    finally:
+        reference.stop()
+
+    site = FaultySite(name, fixture_expected[name], tmp_path / "killed")
+    out = tmp_path / "out"
+    try:
+        site.server.delay = 0.3
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "crawler.cli", "crawl", site.server.base_url + "/",
+             "--out", str(out), *FAST, "--set", "MICNEWS_BATCH_SIZE=1",
+             "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=1"],
+            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while len(site.article_fetches(0)) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        assert proc.returncode == -signal.SIGKILL
+        partial = _dataset_urls(out) if (out / "articles").exists() else []
+        assert len(partial) < len(want), "killed before the end"
+
+        site.server.delay = 0
+        again = site.crawl(out)
+        assert again.returncode == 0, again.stderr[-2000:]
+        got = _dataset_urls(out)
+        assert sorted(got) == want, "same URLs, no duplicates"
+        ds.dataset(out / "articles", format="parquet").to_table()  # every file readable
+    finally:
+        site.stop()
+
+
+def test_second_run_of_the_same_site_is_refused_while_one_runs(fixture_expected, tmp_path):
+    name = _site_names()[0]
+    site = FaultySite(name, fixture_expected[name], tmp_path)
+    out = tmp_path / "out"
+    site.server.delay = 0.2
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "crawler.cli", "crawl", site.server.base_url + "/",
+         "--out", str(out), *FAST], cwd=ROOT, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while not site.server.requests and time.monotonic() < deadline:
+            time.sleep(0.05)
+        second = site.crawl(out)
+        assert second.returncode == 75
+        assert "already running" in second.stderr
+    finally:
+        proc.kill()
+        proc.wait()
+        site.stop()
