@@ -74,8 +74,13 @@ class FaultySite:
         return found
 
     def _write_robots_and_links(self) -> None:
-        (self.root / "robots.txt").write_text(
-            "User-agent: *\nDisallow: /admin/\nSitemap: {{BASE}}/sitemap.xml\n")
+        robots = self.root / "robots.txt"  # keep the site's own rules, make sure of ours
+        rules = robots.read_text("utf-8") if robots.exists() else "User-agent: *\n"
+        for line in ("Disallow: /admin/", "Sitemap: {{BASE}}/sitemap.xml"):
+            if line not in rules:
+                rules = rules.replace("User-agent: *\n", f"User-agent: *\n{line}\n", 1) \
+                    if line.startswith("Disallow") else rules.rstrip("\n") + f"\n{line}\n"
+        robots.write_text(rules)
         admin = self.root / "admin"
         admin.mkdir(exist_ok=True)
         (admin / "secret.html").write_text("<html><body>secret</body></html>")
@@ -98,12 +103,19 @@ class FaultySite:
             '<?xml version="1.0" encoding="UTF-8"?>\n'
             f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</urlset>\n')
 
-    def _rewrite(self, source: Path, target: Path, tag: str, want: dict) -> None:
-        """Copy an article page, changing its title and first body paragraph."""
+    def _rewrite(self, source: Path, target: Path, tag: str, want: dict,
+                 moves: tuple[str, str] | None = None) -> None:
+        """Copy an article page, changing its title and first body paragraph; ``moves``
+        (old path, new path) points the copy's canonical URL and og:url at itself."""
         doc = lxml.html.fromstring(source.read_bytes())
         for el in doc.iter():
             if not isinstance(el.tag, str):
                 continue
+            for attr in ("href", "content"):
+                value = el.get(attr)
+                if moves and value and el.tag in ("link", "meta") and \
+                        value.endswith(moves[0]):
+                    el.set(attr, value[: -len(moves[0])] + moves[1])
             if el.text and want["title"] in el.text:
                 el.text = el.text.replace(want["title"], f"{want['title']} ({tag})")
             if el.tag == "p" and want["body_first_words"] in el.text_content():
@@ -120,7 +132,7 @@ class FaultySite:
         new = f"{path}-{tag}/" if self.first.endswith("/") or not dot or "/" in ext \
             else f"{stem}-{tag}.{ext}"
         target = self.root / (new.lstrip("/") + ("index.html" if new.endswith("/") else ""))
-        self._rewrite(self.file_of(self.first), target, tag, self.model)
+        self._rewrite(self.file_of(self.first), target, tag, self.model, (self.first, new))
         self.articles[new] = {**self.model, "title": f"{self.model['title']} ({tag})"}
         if link:
             self.link_from_home([new])
@@ -164,6 +176,11 @@ def site(request, fixture_expected, tmp_path):
 
 def _dataset_urls(out: Path) -> list[str]:
     return [canonical_url(u) for u in load(out).to_table(columns=["url"]).column("url").to_pylist()]
+
+
+def _paths(urls: list[str]) -> list[str]:
+    """URLs without scheme and host: two servers of one site differ only in their port."""
+    return sorted(urlsplit(u)._replace(scheme="", netloc="").geturl() for u in urls)
 
 
 # -- tests -------------------------------------------------------------------------------
@@ -224,7 +241,7 @@ def test_kill_9_then_resume_equals_an_uninterrupted_crawl(fixture_expected, tmp_
     reference = FaultySite(name, fixture_expected[name], tmp_path / "ref")
     try:
         assert reference.crawl(tmp_path / "ref-out").returncode == 0
-        want = sorted(_dataset_urls(tmp_path / "ref-out"))
+        want = _paths(_dataset_urls(tmp_path / "ref-out"))
     finally:
         reference.stop()
 
@@ -250,7 +267,7 @@ def test_kill_9_then_resume_equals_an_uninterrupted_crawl(fixture_expected, tmp_
         again = site.crawl(out)
         assert again.returncode == 0, again.stderr[-2000:]
         got = _dataset_urls(out)
-        assert sorted(got) == want, "same URLs, no duplicates"
+        assert _paths(got) == want, "same URLs, no duplicates"
         ds.dataset(out / "articles", format="parquet").to_table()  # every file readable
     finally:
         site.stop()
