@@ -1,0 +1,256 @@
+"""Cleaning throughput: micnews ``cleaners.clean`` vs plain trafilatura vs resiliparse.
+
+Usage::
+
+    /work/venv/bin/python bench/speed_clean.py                  # all groups present
+    /work/venv/bin/python bench/speed_clean.py --zyte 60 --repeat 5 --markdown
+    /work/venv/bin/python bench/speed_clean.py --no-profile
+
+One process, one core: each system cleans every page ``--repeat`` times (after one warm-up
+pass) and the table gives pages per second. Pages are split by what micnews detects:
+**known family** (a profile in ``cleaners/profiles`` matches the page) and **unknown**
+(the generic trafilatura path). Sources:
+
+* ``tests/fixtures/pages/*.html`` and the article pages of ``tests/fixtures/sites`` and of
+  the demo site ``crawler/demo/site`` (their ``expected.json``), with ``{{BASE}}`` filled in;
+* ``../shared/realpages`` (the HTML pages of its ``MANIFEST.tsv``), when present;
+* ``--zyte N`` pages of ``../shared/benchmarks/zyte-article-extraction``, when present.
+
+Systems: micnews ``clean(Page)`` (no site template, as the crawl pipeline runs it);
+``trafilatura.extract(bytes, url=...)`` with its defaults; resiliparse
+``extract_plain_text(HTMLTree.parse(...), main_content=True)`` after its own charset
+detection (``pip install micnews[bench]``; skipped when missing).
+
+Then cProfile of micnews over the known-family pages, then over the unknown pages: the top
+functions by cumulative time, so a run says where the time goes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import csv
+import gzip
+import io
+import json
+import os
+import pstats
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import trafilatura  # noqa: E402
+
+from cleaners.clean import clean, parse_html  # noqa: E402
+from cleaners.decode import decode_html  # noqa: E402
+from cleaners.detect import detect_family  # noqa: E402
+from cleaners.record import Page, Record  # noqa: E402
+from crawler.demo.server import PLACEHOLDER, resolve  # noqa: E402
+
+BASE = "http://127.0.0.1:8000"
+HTML_HEADERS = {"content-type": "text/html; charset=utf-8"}
+
+
+@dataclass
+class Sample:
+    """One page to clean: where it came from, its URL, bytes and headers."""
+
+    source: str
+    url: str
+    body: bytes
+    headers: dict[str, str]
+    known: bool = False  # set by :func:`classify`
+
+
+# --- loading -------------------------------------------------------------------------------
+def fixture_pages() -> list[Sample]:
+    """``tests/fixtures/pages``: one HTML file per JSON (its URL and headers)."""
+    out = []
+    for meta in sorted((ROOT / "tests" / "fixtures" / "pages").glob("*.json")):
+        html = meta.with_suffix(".html")
+        if html.exists():
+            data = json.loads(meta.read_text(encoding="utf-8"))
+            out.append(Sample("fixture pages", data["url"], html.read_bytes(),
+                              data.get("headers") or HTML_HEADERS))
+    return out
+
+
+def site_articles(root: Path, source: str) -> list[Sample]:
+    """The article pages listed in ``root/expected.json`` (site -> path -> fields)."""
+    expected = root / "expected.json"
+    if not expected.exists():
+        return []
+    out = []
+    for site, pages in json.loads(expected.read_text(encoding="utf-8")).items():
+        for path in pages:
+            file = resolve(root / site, path)
+            if file is not None:
+                body = file.read_bytes().replace(PLACEHOLDER, BASE.encode())
+                out.append(Sample(source, BASE + path, body, HTML_HEADERS))
+    return out
+
+
+def realpages(shared: Path) -> list[Sample]:
+    """The HTML pages of ``shared/realpages/MANIFEST.tsv`` (articles and listings)."""
+    manifest = shared / "realpages" / "MANIFEST.tsv"
+    if not manifest.exists():
+        return []
+    out = []
+    with manifest.open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh, delimiter="\t"):
+            path = shared / "realpages" / row["local_file"]
+            if path.suffix == ".html" and path.exists():
+                url = row.get("page_url") or f"https://example.vn/{row['local_file']}"
+                out.append(Sample("realpages", url, path.read_bytes(), {}))
+    return out
+
+
+def zyte_pages(shared: Path, limit: int) -> list[Sample]:
+    """The first ``limit`` pages of the Zyte article-extraction benchmark."""
+    base = shared / "benchmarks" / "zyte-article-extraction"
+    gt = base / "ground-truth.json"
+    if limit <= 0 or not gt.exists():
+        return []
+    truth = json.loads(gt.read_text(encoding="utf-8"))
+    out = []
+    for key, item in sorted(truth.items())[:limit]:
+        path = base / "html" / f"{key}.html.gz"
+        if path.exists():
+            out.append(Sample("zyte", item.get("url") or f"https://example.com/{key}",
+                              gzip.decompress(path.read_bytes()), {}))
+    return out
+
+
+def classify(samples: list[Sample]) -> None:
+    """Mark pages whose family micnews detects (the profile path) as known."""
+    for s in samples:
+        tree = parse_html(decode_html(s.body, s.headers.get("content-type")).html)
+        s.known = tree is not None and detect_family(tree, s.url) is not None
+
+
+# --- the systems -----------------------------------------------------------------------------
+def run_micnews(s: Sample) -> int:
+    """micnews: 1 when a record came out, else 0."""
+    return int(isinstance(clean(Page(s.url, s.body, s.headers)), Record))
+
+
+def run_trafilatura(s: Sample) -> int:
+    """Plain trafilatura with its defaults (it decodes the bytes itself)."""
+    return int(bool(trafilatura.extract(s.body, url=s.url)))
+
+
+def _resiliparse() -> Callable[[Sample], int] | None:
+    try:
+        from resiliparse.extract.html2text import extract_plain_text
+        from resiliparse.parse.encoding import bytes_to_str, detect_encoding
+        from resiliparse.parse.html import HTMLTree
+    except ImportError:
+        return None
+
+    def run_resiliparse(s: Sample) -> int:
+        """resiliparse: charset detection, parse, main-content plain text."""
+        tree = HTMLTree.parse(bytes_to_str(s.body, detect_encoding(s.body)))
+        return int(bool(extract_plain_text(tree, main_content=True)))
+
+    return run_resiliparse
+
+
+def pages_per_second(fn: Callable[[Sample], int], pages: list[Sample], repeat: int) -> float:
+    """Pages per second of ``fn`` over ``pages`` (one warm-up pass, then ``repeat``)."""
+    if not pages:
+        return 0.0
+    for s in pages:
+        fn(s)
+    t = time.perf_counter()
+    for _ in range(repeat):
+        for s in pages:
+            fn(s)
+    return len(pages) * repeat / (time.perf_counter() - t)
+
+
+def profile(pages: list[Sample], top: int) -> str:
+    """cProfile of micnews over ``pages``: the ``top`` functions by cumulative time."""
+    prof = cProfile.Profile()
+    prof.enable()
+    for s in pages:
+        run_micnews(s)
+    prof.disable()
+    buf = io.StringIO()
+    stats = pstats.Stats(prof, stream=buf)
+    stats.strip_dirs().sort_stats("cumulative").print_stats(top)
+    lines = buf.getvalue().splitlines()
+    start = next((i for i, line in enumerate(lines) if "ncalls" in line), 0)
+    return "\n".join(lines[start:])
+
+
+# --- report ----------------------------------------------------------------------------------
+def main(argv: list[str] | None = None) -> int:
+    """Command line entry point."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    parser.add_argument("--zyte", type=int, default=0, help="also N Zyte benchmark pages")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--top", type=int, default=30, help="profile lines to print")
+    parser.add_argument("--no-profile", action="store_true")
+    parser.add_argument("--markdown", action="store_true")
+    args = parser.parse_args(argv)
+
+    samples = (fixture_pages()
+               + site_articles(ROOT / "tests" / "fixtures" / "sites", "fixture sites")
+               + site_articles(ROOT / "crawler" / "demo" / "site", "demo site")
+               + realpages(args.shared) + zyte_pages(args.shared, args.zyte))
+    if not (args.shared / "realpages").exists():
+        print(f"# {args.shared}/realpages absent: realpages group skipped", file=sys.stderr)
+    classify(samples)
+    groups = {"known family": [s for s in samples if s.known],
+              "unknown family": [s for s in samples if not s.known]}
+    systems: dict[str, Callable[[Sample], int]] = {"micnews": run_micnews,
+                                                  "trafilatura": run_trafilatura}
+    resili = _resiliparse()
+    if resili is None:
+        print("# resiliparse not installed (pip install micnews[bench]): skipped",
+              file=sys.stderr)
+    else:
+        systems["resiliparse"] = resili
+
+    rows = []
+    for group, pages in groups.items():
+        if not pages:
+            continue
+        rates = {name: pages_per_second(fn, pages, args.repeat) for name, fn in systems.items()}
+        sources = ", ".join(f"{src} {sum(s.source == src for s in pages)}"
+                            for src in dict.fromkeys(s.source for s in pages))
+        rows.append([group, str(len(pages)), sources]
+                    + [f"{rates[n]:.1f}" for n in systems]
+                    + [f"{rates['micnews'] / rates['trafilatura']:.2f}×"])
+    head = ["pages", "n", "sources", *(f"{n} pages/s" for n in systems),
+            "micnews / trafilatura"]
+    print(f"`bench/speed_clean.py --zyte {args.zyte} --repeat {args.repeat}` — one process, "
+          f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs\n")
+    if args.markdown:
+        print("| " + " | ".join(head) + " |")
+        print("|" + "|".join("---" for _ in head) + "|")
+        for r in rows:
+            print("| " + " | ".join(r) + " |")
+    else:
+        widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(head)]
+        print("  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)))
+        for r in rows:
+            print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)))
+    if not args.no_profile:
+        for group, pages in groups.items():
+            if pages:
+                print(f"\n## where micnews spends its time: {group} ({len(pages)} pages × "
+                      f"{args.repeat}), top {args.top} by cumulative time\n")
+                print(profile(pages * args.repeat, args.top))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
