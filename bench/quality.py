@@ -209,6 +209,18 @@ def _fixture_cases(folder: Path, group: str) -> list[Case]:
     return cases
 
 
+def _variant_cases(folder: Path, group: str) -> list[Case]:
+    """The known-family pages in every encoding variant the sites serve (cp1258, NFD,
+    mojibake, no charset header): the scores must not move."""
+    from tests.fixtures.pages._variants import variants
+
+    cases = []
+    for case in _fixture_cases(folder, group):
+        for body, headers in variants(case.body.decode("utf-8")).values():
+            cases.append(Case(group, case.url, body, headers, case.expected, case.fields))
+    return cases
+
+
 def _realpage_cases(shared: Path) -> list[Case]:
     base = shared / "realpages" / "fundus" / "vnexpress_2025_10_22"
     if not base.with_suffix(".html").exists():
@@ -251,6 +263,7 @@ def load_cases(shared: Path) -> list[Case]:
     """Every page of every group that is present."""
     return (
         _fixture_cases(ROOT / "tests" / "fixtures" / "pages", "known families")
+        + _variant_cases(ROOT / "tests" / "fixtures" / "pages", "known, re-encoded")
         + _fixture_cases(ROOT / "tests" / "fixtures" / "generic", "unknown family")
         + _realpage_cases(shared)
         + _zyte_cases(shared)
@@ -260,7 +273,11 @@ def load_cases(shared: Path) -> list[Case]:
 def _registries(cases: list[Case]) -> dict[str, TemplateRegistry]:
     """Per group, the site templates learned over the group's pages (as ``clean_many``)."""
     out: dict[str, TemplateRegistry] = {}
+    seen: set[tuple[str, str]] = set()
     for case in cases:
+        if (case.group, case.url) in seen:  # a page in several encodings is one page
+            continue
+        seen.add((case.group, case.url))
         reg = out.setdefault(case.group, TemplateRegistry())
         html = decode_html(case.body, case.headers.get("content-type")).html
         reg.add(site_of(case.url), page_blocks(html))

@@ -15,6 +15,7 @@ import pytest
 from cleaners.clean import clean, clean_html, clean_many, site_of
 from cleaners.record import NotArticle, Page, Record
 from cleaners.textnorm import norm_key
+from tests.fixtures.pages._variants import VARIANTS, variants
 
 # ``cleaners.clean`` the attribute is the function (re-exported); we want the module
 clean_mod = importlib.import_module("cleaners.clean")
@@ -157,38 +158,14 @@ def test_unexpected_errors_become_not_article(monkeypatch: pytest.MonkeyPatch) -
 
 # --- encodings ----------------------------------------------------------------------
 
-_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
-
-
-def to_cp1258(text: str) -> bytes:
-    """Encode like a windows-1258 page: base letters precomposed, tone marks combining."""
-    out = []
-    for ch in text:
-        parts = unicodedata.normalize("NFD", ch)
-        tones = "".join(c for c in parts if c in _TONES)
-        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in _TONES))
-        out.append(base + tones)
-    return "".join(out).encode("cp1258", errors="xmlcharrefreplace")
-
-
 def _variants(name: str) -> dict[str, tuple[bytes, dict]]:
-    html = (PAGES / f"{name}.html").read_text(encoding="utf-8")
-    meta_1258 = re.sub(r"charset=utf-8", "charset=windows-1258", html, flags=re.I)
-    import ftfy.bad_codecs  # noqa: F401 - registers sloppy-windows-1252
-
-    mojibake = html.encode("utf-8").decode("sloppy-windows-1252").encode("utf-8")
-    return {
-        "cp1258-header": (to_cp1258(html), {"content-type": "text/html; charset=windows-1258"}),
-        "cp1258-meta": (to_cp1258(meta_1258), {"content-type": "text/html"}),
-        "mojibake": (mojibake, {"content-type": "text/html; charset=utf-8"}),
-        "no-header-utf8": (html.encode("utf-8"), {}),
-    }
+    return variants((PAGES / f"{name}.html").read_text(encoding="utf-8"))
 
 
 ENCODING_CASES = [
     (name, variant)
     for name in ("mic_legacy_2016_ictnews", "nukeviet4_dienbien_45", "nukeviet3_quangtri_2013")
-    for variant in ("cp1258-header", "cp1258-meta", "mojibake", "no-header-utf8")
+    for variant in VARIANTS
 ]
 
 
