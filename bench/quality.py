@@ -30,9 +30,8 @@ if str(ROOT) not in sys.path:
 
 import trafilatura  # noqa: E402
 
-from cleaners.clean import clean, site_of  # noqa: E402
+from cleaners.clean import clean, learn_template, site_of  # noqa: E402
 from cleaners.decode import decode_html  # noqa: E402
-from cleaners.generic import page_blocks  # noqa: E402
 from cleaners.record import VN_TZ, Page, Record  # noqa: E402
 from cleaners.templates import TemplateRegistry  # noqa: E402
 from cleaners.textnorm import norm_key  # noqa: E402
@@ -279,8 +278,7 @@ def _registries(cases: list[Case]) -> dict[str, TemplateRegistry]:
             continue
         seen.add((case.group, case.url))
         reg = out.setdefault(case.group, TemplateRegistry())
-        html = decode_html(case.body, case.headers.get("content-type")).html
-        reg.add(site_of(case.url), page_blocks(html))
+        learn_template(reg, Page(case.url, case.body, case.headers))
     return out
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
@@ -108,15 +109,22 @@ def _utc(dt: datetime | None) -> datetime:
     return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
 
 
-def clean(page: Page, template: SiteTemplate | None = None) -> Record | NotArticle:
-    """Turn one fetched page into a record, or say why it is not an article."""
+def clean(
+    page: Page, template: SiteTemplate | None = None, removed: Counter[str] | None = None
+) -> Record | NotArticle:
+    """Turn one fetched page into a record, or say why it is not an article.
+
+    ``template`` is the site's learned template (generic path only); ``removed``, when
+    given, is incremented per cleaning step with what it took out (``boilerplate``,
+    ``captions``, ``bylines``, ``lead_repeats``, ``template``, ...).
+    """
     try:
-        return _clean(page, template)
+        return _clean(page, template, removed if removed is not None else Counter())
     except Exception as exc:  # noqa: BLE001 - the cleaner must never raise on a page
         return NotArticle(page.url, f"error: {type(exc).__name__}: {exc}")
 
 
-def _clean(page: Page, template: SiteTemplate | None) -> Record | NotArticle:
+def _clean(page: Page, template: SiteTemplate | None, removed: Counter[str]) -> Record | NotArticle:
     url = page.url
     # 1. is it an HTML page at all?
     if page.status >= 400:
@@ -133,7 +141,7 @@ def _clean(page: Page, template: SiteTemplate | None) -> Record | NotArticle:
         return NotArticle(url, "unparsable html")
 
     # 3. site family from the page itself, then the profile path
-    profile = detect_family(tree, url)
+    profile = detect_family(tree, url, decoded.html)
     family, extractor = "generic", GENERIC_EXTRACTOR
     extracted: Extracted | None = None
     markers: Markers | None = None
@@ -157,11 +165,15 @@ def _clean(page: Page, template: SiteTemplate | None) -> Record | NotArticle:
             extracted.source, extracted.lead = split_source_tag(extracted.lead)
 
     # 5. known boilerplate (profile markers plus the cross-family defaults)
-    paragraphs, _ = strip_boilerplate(extracted.paragraphs, markers)
+    paragraphs, n = strip_boilerplate(extracted.paragraphs, markers)
+    removed.update(extracted.removed)
+    removed["boilerplate"] += n
 
     # 6. the lead once, then the body
     lead = norm_space(extracted.lead or "") or None
     lead, body = dedupe_lead(lead, paragraphs)
+    if body != paragraphs:
+        removed["lead_repeats"] += 1
     parts = ([lead] if lead else []) + [p for p in body if p]
     if not parts:
         return NotArticle(url, "no article text", family)
@@ -200,16 +212,22 @@ def clean_html(html: str | bytes, url: str) -> Record | NotArticle:
     return clean(page)
 
 
+def learn_template(registry: TemplateRegistry, page: Page) -> None:
+    """Count one page's text blocks into its site's template (pages that are not HTML, or
+    that fail to decode, teach nothing)."""
+    try:
+        if html_problem(page.body, page.header("content-type")):
+            return
+        decoded = decode_html(page.body, page.header("content-type"))
+        registry.add(site_of(page.url), page_blocks(decoded.html))
+    except Exception:  # noqa: BLE001,S110 - a bad page must not stop the others
+        return
+
+
 def clean_many(pages: Iterable[Page]) -> list[Record | NotArticle]:
     """Clean several pages, learning each site's repeated text across all of them first."""
     pages = list(pages)
     registry = TemplateRegistry()
     for page in pages:
-        try:
-            if html_problem(page.body, page.header("content-type")):
-                continue
-            decoded = decode_html(page.body, page.header("content-type"))
-            registry.add(site_of(page.url), page_blocks(decoded.html))
-        except Exception:  # noqa: BLE001,S112 - a bad page must not stop the others
-            continue
+        learn_template(registry, page)
     return [clean(page, registry.template(site_of(page.url))) for page in pages]

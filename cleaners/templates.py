@@ -34,6 +34,9 @@ DEFAULT_MIN_PAGES = 4
 DEFAULT_SHARE = 0.3
 # The template may remove at most this share of one article's text (in characters).
 MAX_TEMPLATE_SHARE = 0.6
+# Blocks counted per site before those seen on one page only are forgotten: a long crawl
+# of one site must not keep every paragraph it ever saw (furniture recurs and comes back).
+MAX_KEYS = 200_000
 
 
 def block_key(block: str) -> str:
@@ -56,6 +59,8 @@ class SiteTemplate:
         keys.discard("")
         self.counts.update(keys)
         self.pages_seen += 1
+        if len(self.counts) > MAX_KEYS:
+            self.counts = Counter({k: n for k, n in self.counts.items() if n > 1})
 
     def threshold(self) -> int:
         """Pages a block must be seen on to be template."""

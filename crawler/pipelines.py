@@ -9,40 +9,100 @@ remembers every page and the Parquet step commits URLs once their batch is on di
 from __future__ import annotations
 
 import time
+from collections import Counter
 from datetime import datetime
 from typing import Any
 
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.defer import Deferred
 
 from cleaners import clean
+from cleaners.clean import learn_template, site_of
 from cleaners.dataset import DatasetWriter
-from cleaners.record import VN_TZ, NotArticle, Record
+from cleaners.record import VN_TZ, NotArticle, Page, Record
+from cleaners.templates import TemplateRegistry
 from crawler.incremental import open_state
 from crawler.items import PageItem
-from crawler.state import CrawlState
+from crawler.signals import batch_committed
+from crawler.state import StateStore
 
 
-def _state(crawler: Crawler) -> CrawlState | None:
+def _state(crawler: Crawler) -> StateStore | None:
     return open_state(crawler.settings) if crawler.settings.getbool("MICNEWS_INCREMENTAL", True) \
         else None
 
 
 class CleanPipeline:
-    """PageItem → Record (or drop: not an article)."""
+    """PageItem → Record (or drop: not an article).
+
+    Pages of a site with no family profile go the generic way, which learns the site's
+    template (text repeated across its pages) as the crawl goes. Until a site has
+    ``MICNEWS_TEMPLATE_WARMUP`` pages learned, its generic articles wait (at most
+    ``MICNEWS_TEMPLATE_WAIT`` seconds) and are then cleaned with the template, so the
+    first articles of a site get no more template text than the last.
+    """
 
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
         self.state = _state(crawler)
+        self.templates = TemplateRegistry()
+        self.warmup = crawler.settings.getint("MICNEWS_TEMPLATE_WARMUP", 8)
+        self.wait = crawler.settings.getfloat("MICNEWS_TEMPLATE_WAIT", 5.0)
+        self.held: dict[str, list[tuple[Page, Deferred]]] = {}
+        self.timers: dict[str, Any] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CleanPipeline:
         return cls(crawler)
 
-    def process_item(self, item: Any) -> Any:
+    def _clean(self, page: Page, site: str) -> Record | NotArticle:
+        removed: Counter[str] = Counter()
+        result = clean(page, self.templates.template(site), removed)
+        for step, n in removed.items():
+            self.stats.inc_value(f"micnews/removed/{step}", n)
+        return result
+
+    def _ready(self, site: str) -> bool:
+        tpl = self.templates.template(site)
+        return tpl is not None and tpl.pages_seen >= self.warmup
+
+    def _hold(self, page: Page, site: str) -> Deferred:
+        """Park a generic article until its site's template is ready (or the wait is over)."""
+        d: Deferred = Deferred()
+        self.held.setdefault(site, []).append((page, d))
+        if site not in self.timers:
+            from twisted.internet import reactor
+
+            self.timers[site] = reactor.callLater(self.wait, self._release, site)
+        self.stats.inc_value("micnews/template_waits")
+        return d
+
+    def _release(self, site: str) -> None:
+        timer = self.timers.pop(site, None)
+        if timer is not None and timer.active():
+            timer.cancel()
+        for page, d in self.held.pop(site, []):
+            d.callback(self._clean(page, site))
+
+    async def process_item(self, item: Any) -> Any:
         if not isinstance(item, PageItem):
             return item
-        result = clean(item.to_page())
+        page, site = item.to_page(), site_of(item.url)
+        result = self._clean(page, site)
+        if result.family == "generic":
+            learn_template(self.templates, page)
+            if isinstance(result, Record) and not self._ready(site):
+                if self.wait > 0:
+                    result = await maybe_deferred_to_future(self._hold(page, site))
+            elif self._ready(site) and site in self.held:
+                self._release(site)
+        return self._route(item, result)
+
+    def _route(self, item: PageItem, result: Record | NotArticle) -> Record:
+        """Record the page in the crawl state; drop what is no (new) article."""
         etag, last_modified = item.headers.get("etag"), item.headers.get("last-modified")
         if isinstance(result, NotArticle):
             self.stats.inc_value("micnews/not_article")
@@ -61,6 +121,10 @@ class CleanPipeline:
                 raise DropItem(f"unchanged since the last run: {item.url}", log_level="DEBUG")
             self.state.seen(item.url, "article", etag, last_modified, result.content_hash)
         return result
+
+    def close_spider(self) -> None:
+        for site in list(self.held):
+            self._release(site)
 
 
 class SincePipeline:
@@ -93,6 +157,9 @@ class DuplicatePipeline:
         self.stats = crawler.stats
         self.seen_urls: set[str] = set()
         self.seen_hashes: set[str] = set()
+        # Distributed crawl: the first writer of a key is agreed on in Redis, across workers.
+        state = _state(crawler)
+        self.claim_first = getattr(state, "claim_first", None)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DuplicatePipeline:
@@ -102,7 +169,10 @@ class DuplicatePipeline:
         if not isinstance(item, Record):
             return item
         key = item.canonical_url or item.url
-        if key in self.seen_urls or item.content_hash in self.seen_hashes:
+        if key in self.seen_urls or item.content_hash in self.seen_hashes or (
+                self.claim_first is not None and not (
+                    self.claim_first(f"url:{key}", item.url)
+                    and self.claim_first(f"hash:{item.content_hash}", item.url))):
             self.stats.inc_value("micnews/duplicates_dropped")
             raise DropItem(f"duplicate: {item.url}", log_level="DEBUG")
         self.seen_urls.add(key)
@@ -127,6 +197,10 @@ class ParquetPipeline:
         self.flush_seconds = settings.getfloat("MICNEWS_FLUSH_SECONDS", 30.0)
         self._pending: list[str] = []
         self._last_flush = time.monotonic()
+        self.signals = crawler.signals
+        # An idle crawl writes what it holds (a distributed worker waiting for work must
+        # not sit on records: its requests stay claimed until they are on disk).
+        crawler.signals.connect(self._flush, signal=signals.spider_idle)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ParquetPipeline:
@@ -163,3 +237,4 @@ class ParquetPipeline:
             for path in new_files:
                 self.state.commit([], path.name)
         self._pending.clear()
+        self.signals.send_catch_log(batch_committed)

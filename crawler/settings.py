@@ -65,3 +65,5 @@ MICNEWS_FLUSH_SECONDS = 30.0
 MICNEWS_WARC_MAX_BYTES = 1024**3
 MICNEWS_MAX_CALENDAR_PAGES = 60  # URLs per calendar (dates masked) before it is a trap
 MICNEWS_MAX_LISTING_PAGE = 1000
+MICNEWS_TEMPLATE_WARMUP = 8  # pages of an unprofiled site learned before its articles are cleaned
+MICNEWS_TEMPLATE_WAIT = 5.0  # seconds an unprofiled site's first articles may wait for that
