@@ -6,8 +6,10 @@ so the NukeViet profiles fire on any provincial host.
 
 from __future__ import annotations
 
+from functools import cache
 from urllib.parse import urlsplit
 
+import cssselect
 from lxml import html as lhtml
 
 from cleaners.profile import Profile, css, load_profiles
@@ -21,19 +23,63 @@ def generator_of(tree: lhtml.HtmlElement) -> str:
     return ""
 
 
-def score_profile(tree: lhtml.HtmlElement, host: str, profile: Profile) -> float:
-    """How strongly the page looks like ``profile`` (0 means not at all)."""
+@cache
+def required_names(selector: str) -> tuple[str, ...]:
+    """Class names and ids a page must contain somewhere for ``selector`` to match.
+
+    Only for a single selector (no ``,`` group); negations and pseudo-class arguments
+    add nothing. Empty when nothing is known to be required.
+    """
+    try:
+        parsed = cssselect.parse(selector)
+    except cssselect.SelectorError:
+        return ()
+    if len(parsed) != 1:
+        return ()
+    names: list[str] = []
+    stack = [parsed[0].parsed_tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cssselect.parser.Class):
+            names.append(node.class_name)
+        elif isinstance(node, cssselect.parser.Hash):
+            names.append(node.id)
+        if isinstance(node, cssselect.parser.CombinedSelector):
+            stack += [node.selector, node.subselector]
+        elif hasattr(node, "selector"):  # Class, Hash, Attrib, Pseudo, Function, Negation...
+            stack.append(node.selector)
+    return tuple(names)
+
+
+def has_match(tree: lhtml.HtmlElement, selector: str, html: str | None = None) -> bool:
+    """Does ``selector`` match in ``tree``? With the page source ``html``, a selector whose
+    class names or ids do not occur in it is answered without walking the tree (most
+    markers of the other families: detection walked the whole tree once per marker)."""
+    if html is not None and not all(name in html for name in required_names(selector)):
+        return False
+    return bool(css(selector)(tree))
+
+
+def score_profile(
+    tree: lhtml.HtmlElement, host: str, profile: Profile, html: str | None = None,
+    generator: str | None = None,
+) -> float:
+    """How strongly the page looks like ``profile`` (0 means not at all).
+
+    ``html`` (the source ``tree`` was parsed from) and ``generator`` only save work.
+    """
     det = profile.detect
-    generator = generator_of(tree)
+    if generator is None:
+        generator = generator_of(tree)
     gen_match = bool(det.generator and generator and det.generator.search(generator))
-    found = sum(1 for sel in det.markers if css(sel)(tree))
+    found = sum(1 for sel in det.markers if has_match(tree, sel, html))
     if gen_match and det.generator_decides:
         score = 100.0 + found
     elif found + (1 if gen_match else 0) >= det.min_markers:
         score = float(found + (1 if gen_match else 0))
     else:
         # a listing / home page of the family: weak, below any article-page evidence
-        listed = sum(1 for sel in det.listing if css(sel)(tree))
+        listed = sum(1 for sel in det.listing if has_match(tree, sel, html))
         if not det.listing or listed < det.listing_min:
             return 0.0
         score = listed / 10
@@ -42,12 +88,16 @@ def score_profile(tree: lhtml.HtmlElement, host: str, profile: Profile) -> float
     return score
 
 
-def detect_family(tree: lhtml.HtmlElement, url: str) -> Profile | None:
-    """The best-matching profile for this page, or None (generic path)."""
+def detect_family(tree: lhtml.HtmlElement, url: str, html: str | None = None) -> Profile | None:
+    """The best-matching profile for this page, or None (generic path).
+
+    ``html``, the source the tree was parsed from, lets absent markers be skipped cheaply.
+    """
     host = (urlsplit(url).hostname or "").lower()
+    generator = generator_of(tree)
     best: tuple[float, Profile] | None = None
     for profile in load_profiles():
-        score = score_profile(tree, host, profile)
+        score = score_profile(tree, host, profile, html, generator)
         if score > 0 and (best is None or score > best[0]):
             best = (score, profile)
     return best[1] if best else None
