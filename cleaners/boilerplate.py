@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -68,15 +69,24 @@ def _norm(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+@lru_cache(maxsize=64)
+def _keys(markers: Markers) -> tuple[frozenset[str], tuple[str, ...]]:
+    """Normalised exact lines and label prefixes (``...:``) of ``markers``, computed once
+    per marker set rather than once per paragraph."""
+    keys = [_norm(line) for line in markers.lines]
+    return frozenset(keys), tuple(k for k in keys if k.endswith(":"))
+
+
 def is_boilerplate(paragraph: str, markers: Markers) -> bool:
     """True when ``paragraph`` as a whole is one of ``markers``."""
     norm = _norm(paragraph)
     if not norm:
         return True
-    for line in markers.lines:
-        key = _norm(line)
-        if norm == key or (key.endswith(":") and norm.startswith(key) and len(norm) <= 80):
-            return True
+    exact, labels = _keys(markers)
+    if norm in exact:
+        return True
+    if len(norm) <= 80 and any(norm.startswith(key) for key in labels):
+        return True
     flat = " ".join(paragraph.split())
     return any(p.fullmatch(flat) for p in markers.patterns)
 
