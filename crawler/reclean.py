@@ -53,8 +53,11 @@ def reclean(source: str | Path, out: str | Path, workers: int | None = None) -> 
     files = warc_files(source)
     summary = RecleanSummary(warc_files=len(files))
     writer = DatasetWriter(out)
-    seen_urls: set[str] = set()
-    seen_hashes: set[str] = set()
+    # As the crawls did: a URL's new text is a new version (files come oldest first, so
+    # the newest version is written last and wins in load(dedupe=True) and compact); the
+    # same text again, or under another URL, is a duplicate.
+    hash_of: dict[str, str] = {}
+    owner_of_hash: dict[str, str] = {}
     for pages, results in _map(clean_warc, files, workers):
         summary.pages += pages
         for result in results:
@@ -62,11 +65,12 @@ def reclean(source: str | Path, out: str | Path, workers: int | None = None) -> 
                 summary.not_articles += 1
                 continue
             key = result.canonical_url or result.url
-            if key in seen_urls or result.content_hash in seen_hashes:
+            owner = owner_of_hash.get(result.content_hash)
+            if hash_of.get(key) == result.content_hash or (owner is not None and owner != key):
                 summary.duplicates += 1
                 continue
-            seen_urls.add(key)
-            seen_hashes.add(result.content_hash)
+            hash_of[key] = result.content_hash
+            owner_of_hash.setdefault(result.content_hash, key)
             writer.write(result)
             summary.records += 1
     writer.close()
