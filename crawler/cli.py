@@ -79,6 +79,8 @@ def crawl(
         if demo:
             from crawler.demo.server import DemoServer
 
+            # our own loopback server: no need to be polite (an explicit --set still wins)
+            settings = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, **settings}
             with DemoServer() as server:
                 urls = [s.base_url + "/" for s in server.sites.values()]
                 err.print(f"demo sites: {', '.join(urls)}", highlight=False)

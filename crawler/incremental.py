@@ -13,7 +13,7 @@ from pathlib import Path
 
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request, Response
 from scrapy.settings import BaseSettings
 
@@ -51,6 +51,8 @@ class IncrementalMiddleware:
     """Downloader middleware: skip known articles, make conditional requests for listings."""
 
     def __init__(self, crawler: Crawler) -> None:
+        if not crawler.settings.getbool("MICNEWS_INCREMENTAL", True):
+            raise NotConfigured("MICNEWS_INCREMENTAL is off")
         self.crawler = crawler
         self.state = open_state(crawler.settings)
         self.refresh = crawler.settings.getbool("MICNEWS_REFRESH")

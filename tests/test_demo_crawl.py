@@ -28,3 +28,27 @@ def test_demo_crawl_writes_one_row_per_demo_article(tmp_path):
     paths = {url.split("/", 3)[3] for url in table.column("url").to_pylist()}
     want = {path.lstrip("/") for articles in expected.values() for path in articles}
     assert paths == want
+
+
+def test_three_demo_crawls_plus_compact_leave_one_row_per_url(tmp_path):
+    """Crawls append (here: the state is off, so every run writes every article again);
+    `micnews compact` then leaves exactly one row per URL, readable by DuckDB. The demo
+    server stays up across the runs so the URLs (ports) stay the same."""
+    from crawler.demo.server import DemoServer
+
+    with DemoServer() as server:
+        urls = [s.base_url + "/" for s in server.sites.values()]
+        for _ in range(3):
+            done = run_cli("crawl", *urls, "--out", str(tmp_path), "--set", "DOWNLOAD_DELAY=0",
+                           "--set", "AUTOTHROTTLE_ENABLED=False",
+                           "--set", "MICNEWS_INCREMENTAL=False")
+            assert done.returncode == 0, done.stderr[-2000:]
+    table = ds.dataset(tmp_path / "articles", format="parquet").to_table(columns=["url"])
+    n = len(set(table.column("url").to_pylist()))
+    assert n >= 30 and table.num_rows == 3 * n
+    assert run_cli("compact", "--out", str(tmp_path)).returncode == 0
+    glob = str(tmp_path / "articles" / "**" / "*.parquet")
+    rows, distinct = duckdb.sql(
+        f"SELECT count(*), count(DISTINCT url) FROM read_parquet('{glob}', "
+        "hive_partitioning=false)").fetchall()[0]
+    assert rows == distinct == n
