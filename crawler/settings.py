@@ -52,6 +52,7 @@ MICNEWS_BATCH_SIZE = 500  # rows per Parquet file flush
 DOWNLOADER_MIDDLEWARES = {
     "crawler.incremental.IncrementalMiddleware": 90,  # before robots: known articles cost nothing
     "crawler.warc.WarcWriterMiddleware": 580,  # after decompression (590), before retries (550)
+    "crawler.backoff.RetryBackoffMiddleware": 560,  # a retried request waits 1, 2, 4… s first
 }
 EXTENSIONS = {
     "crawler.extensions.ProgressLine": 500,
@@ -62,6 +63,8 @@ MICNEWS_INCREMENTAL = True  # keep <out>/state.sqlite; skip articles already in 
 MICNEWS_REFRESH = False  # refetch known articles too
 MICNEWS_SINCE = ""  # ISO date: write only articles published on or after it
 MICNEWS_FLUSH_SECONDS = 30.0
+MICNEWS_RETRY_BACKOFF = 1.0  # seconds before the first retry, doubled for each next one
+MICNEWS_RETRY_BACKOFF_MAX = 30.0
 MICNEWS_WARC_MAX_BYTES = 1024**3
 MICNEWS_MAX_CALENDAR_PAGES = 60  # URLs per calendar (dates masked) before it is a trap
 MICNEWS_MAX_LISTING_PAGE = 1000
