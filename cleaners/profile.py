@@ -53,6 +53,7 @@ class Profile:
     boilerplate_lines: tuple[str, ...]  # exact paragraphs (or paragraph prefixes) to remove
     boilerplate_patterns: tuple[re.Pattern[str], ...]  # whole-paragraph regexes
     right_strong_byline: bool  # last right-aligned <p><strong> of the body is the byline
+    crawl_deny: tuple[str, ...] = ()  # regexes of links the crawler must not follow (print views…)
 
     @property
     def markers(self) -> Markers:
@@ -102,6 +103,7 @@ def parse_profile(data: dict) -> Profile:
         boilerplate_lines=_tuple(bp, "lines"),
         boilerplate_patterns=tuple(re.compile(p) for p in bp.get("patterns") or ()),
         right_strong_byline=bool(data.get("byline", {}).get("right_strong", True)),
+        crawl_deny=_tuple(data.get("crawl", {}), "deny"),
     )
 
 
@@ -119,6 +121,13 @@ def load_profiles() -> tuple[Profile, ...]:
         if entry.name.endswith(".toml"):
             out.append(parse_profile(tomllib.loads(entry.read_text(encoding="utf-8"))))
     return tuple(sorted(out, key=lambda p: p.name))
+
+
+def crawl_deny_patterns() -> tuple[str, ...]:
+    """Every family's links not to follow (print, e-mail and save views of an article): the
+    crawler applies them on every site, since the family of a page is known only after it
+    is fetched."""
+    return tuple(sorted({p for profile in load_profiles() for p in profile.crawl_deny}))
 
 
 def get_profile(name: str) -> Profile:

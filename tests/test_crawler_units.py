@@ -79,3 +79,23 @@ def test_site_lock_excludes_a_second_process(tmp_path):
 def test_site_names_never_escape_the_lock_folder(tmp_path):
     lock = SiteLock(tmp_path, "../../etc/passwd")
     assert lock.path.parent == tmp_path / "locks"
+
+
+def test_print_and_mail_views_of_an_article_are_not_followed():
+    from scrapy.http import HtmlResponse
+
+    from crawler.spiders.news import NewsSpider
+
+    spider = NewsSpider(url="http://127.0.0.1:8000/")
+    body = b"""<html><body>
+      <a href="/Pages/TinTuc/9105/Ky-niem.html">article</a>
+      <a href="/pages/tintuc/printpage.aspx?tintucID=9105">In bai</a>
+      <a href="/vi/news/savefile/">save</a>
+      <a href="/vi/news/sendmail/tin-tuc/abc-12.html">mail</a>
+      <a href="/index.php?nv=news&amp;op=print/abc-12">print</a>
+      <a href="/vi/news/tin-tuc/in-an-12.html">in an</a>
+    </body></html>"""
+    page = HtmlResponse("http://127.0.0.1:8000/", body=body, encoding="utf-8")
+    urls = sorted(link.url for link in spider.links.extract_links(page))
+    assert urls == ["http://127.0.0.1:8000/Pages/TinTuc/9105/Ky-niem.html",
+                    "http://127.0.0.1:8000/vi/news/tin-tuc/in-an-12.html"]

@@ -19,6 +19,7 @@ from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import IGNORED_EXTENSIONS, LinkExtractor
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
+from cleaners.profile import crawl_deny_patterns
 from cleaners.record import utcnow
 from crawler.incremental import open_state
 from crawler.items import PageItem
@@ -44,7 +45,8 @@ class NewsSpider(scrapy.Spider):
         # A site is its netloc (host:port): two sites may share a host.
         self._site_of_netloc = {urlsplit(s.root).netloc.lower(): s.name for s in self.sites}
         skip = sorted(set(IGNORED_EXTENSIONS) | set(ATTACHMENTS))
-        self.links = LinkExtractor(deny_extensions=skip, unique=True)
+        # print/e-mail/save views of an article are copies of it (denied by the profiles)
+        self.links = LinkExtractor(deny_extensions=skip, deny=crawl_deny_patterns(), unique=True)
         self._calendar_pages: Counter[str] = Counter()
 
     def _setup(self) -> None:
