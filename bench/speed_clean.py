@@ -227,15 +227,18 @@ def main(argv: list[str] | None = None) -> int:
 
     rows = []
     for group, pages in groups.items():
-        if not pages:
-            continue
-        rates = {name: pages_per_second(fn, pages, args.repeat) for name, fn in systems.items()}
-        sources = ", ".join(f"{src} {sum(s.source == src for s in pages)}"
-                            for src in dict.fromkeys(s.source for s in pages))
-        rows.append([group, str(len(pages)), sources]
-                    + [f"{rates[n]:.1f}" for n in systems]
-                    + [f"{rates['micnews'] / rates['trafilatura']:.2f}×"])
-    head = ["pages", "n", "sources", *(f"{n} pages/s" for n in systems),
+        by_source = {src: [s for s in pages if s.source == src]
+                     for src in dict.fromkeys(s.source for s in pages)}
+        subsets = [(group, pages)]
+        if len(by_source) > 1:  # and each source alone: page sizes differ a lot between them
+            subsets += [(f"{group}: {src}", sub) for src, sub in by_source.items()]
+        for label, sub in subsets:
+            rates = {name: pages_per_second(fn, sub, args.repeat) for name, fn in systems.items()}
+            kb = sum(len(s.body) for s in sub) / len(sub) / 1024
+            rows.append([label, str(len(sub)), f"{kb:.0f}"]
+                        + [f"{rates[n]:.1f}" for n in systems]
+                        + [f"{rates['micnews'] / rates['trafilatura']:.2f}×"])
+    head = ["pages", "n", "mean KB", *(f"{n} pages/s" for n in systems),
             "micnews / trafilatura"]
     print(f"`bench/speed_clean.py --zyte {args.zyte} --repeat {args.repeat}` — one process, "
           f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs\n")
