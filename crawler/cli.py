@@ -60,7 +60,7 @@ def crawl(
     (everything written so far stays), 75 another run of the same site is going on.
     """
     from crawler.lock import EXIT_LOCKED, AlreadyRunning
-    from crawler.run import run_crawl
+    from crawler.run import CrawlError, run_crawl
 
     _check_writable(out)
     settings: dict[str, object] = {"LOG_LEVEL": log_level.upper(), "MICNEWS_REFRESH": refresh}
@@ -94,6 +94,8 @@ def crawl(
         raise fail(str(exc)) from None
     except AlreadyRunning as exc:
         raise fail(str(exc), code=EXIT_LOCKED) from None
+    except CrawlError as exc:
+        raise fail(str(exc), code=1) from None
     table = Table(title="micnews crawl", show_header=False)
     for name, value in summary.rows:
         table.add_row(name, value)

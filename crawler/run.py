@@ -21,6 +21,10 @@ from crawler.spiders.news import NewsSpider
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 3
 
 
+class CrawlError(RuntimeError):
+    """The crawl could not run at all (its message is one line for the user)."""
+
+
 @dataclass
 class CrawlSummary:
     """What a finished crawl did, read from the Scrapy stats."""
@@ -83,9 +87,14 @@ def run_crawl(
         process = CrawlerProcess(project)
         crawler = process.create_crawler(NewsSpider)
         started = time.monotonic()
+        failures: list[Any] = []  # the crawl could not start (e.g. the disk is full)
         process.crawl(crawler, site=",".join(targets),
-                      sites_file=str(sites_file) if sites_file else None)
+                      sites_file=str(sites_file) if sites_file else None
+                      ).addErrback(failures.append)
         process.start()
+    if failures:
+        raise CrawlError(f"the crawl could not start: {failures[0].getErrorMessage()} "
+                         f"({failures[0].type.__name__})")
     return CrawlSummary(
         stats=dict(crawler.stats.get_stats()), seconds=time.monotonic() - started, out=Path(out)
     )

@@ -50,6 +50,10 @@ MICNEWS_OUT = "output"  # dataset folder; Parquet goes to <out>/articles/
 MICNEWS_BATCH_SIZE = 500  # rows per Parquet file flush
 
 DOWNLOADER_MIDDLEWARES = {
+    # the site boundary is host *and port*, redirects and dont_filter requests included
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "crawler.offsite.SiteOffsiteMiddleware": 50,
+    "crawler.fetcherrors.FetchErrorMiddleware": 60,  # failures after retries: one log line
     "crawler.incremental.IncrementalMiddleware": 90,  # before robots: known articles cost nothing
     "crawler.warc.WarcWriterMiddleware": 580,  # after decompression (590), before retries (550)
     "crawler.backoff.RetryBackoffMiddleware": 560,  # a retried request waits 1, 2, 4… s first

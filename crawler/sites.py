@@ -74,7 +74,15 @@ def resolve_targets(targets: list[str], sites: dict[str, Site]) -> list[Site]:
 
 
 def _check_url(url: str) -> str:
-    parts = urlsplit(url)
+    """``url`` if it is a usable http(s) URL, without credentials (never sent nor stored)."""
+    try:
+        url = url.strip()
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a port out of range
+    except (ValueError, AttributeError):
+        raise SiteConfigError(f"not a valid URL: {url!r}") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise SiteConfigError(f"not an http(s) URL: {url!r}")
+    if parts.username is not None or parts.password is not None:
+        url = parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
     return url

@@ -22,12 +22,14 @@ _PAGE_NUMBER = re.compile(r"(?<![a-z])(?:page|trang)[-=/_]?(\d+)", re.I)
 
 
 def canonical_url(url: str) -> str:
-    """Canonical spelling: no fragment, no session/tracking params, sorted query, lower host."""
+    """Canonical spelling: no fragment, no session/tracking params, sorted query, lower host,
+    no credentials (``user:pass@`` is never requested nor stored)."""
     url = _PATH_SESSION.sub("", url)
     parts = urlsplit(url)
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
              if k.lower() not in SESSION_PARAMS]
-    cleaned = urlunsplit((parts.scheme, parts.netloc, parts.path or "/", urlencode(query), ""))
+    netloc = parts.netloc.rpartition("@")[2]
+    cleaned = urlunsplit((parts.scheme, netloc, parts.path or "/", urlencode(query), ""))
     return canonicalize_url(cleaned, keep_fragments=False)
 
 

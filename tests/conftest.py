@@ -43,3 +43,17 @@ def run_cli(*args: str, cwd: Path = ROOT, timeout: int = 300) -> subprocess.Comp
         [sys.executable, "-m", "crawler.cli", *args],
         cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout,
     )
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Issue 7: per fault, records expected vs present (filled by tests/test_faults.py)."""
+    faults = sys.modules.get("tests.faultserver")
+    results = getattr(faults, "FAULT_RESULTS", [])
+    if not results:
+        return
+    width = max(len(r.fault) for r in results)
+    terminalreporter.section("faults: records expected vs present")
+    terminalreporter.write_line(f"{'fault':<{width}}  expected  present  ok")
+    for r in results:
+        ok = "yes" if r.expected == r.present else "NO"
+        terminalreporter.write_line(f"{r.fault:<{width}}  {r.expected:>8}  {r.present:>7}  {ok}")

@@ -20,6 +20,7 @@ from scrapy.linkextractors import IGNORED_EXTENSIONS, LinkExtractor
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from cleaners.profile import crawl_deny_patterns
+from cleaners.clean import site_of
 from cleaners.record import utcnow
 from crawler.incremental import open_state
 from crawler.items import PageItem
@@ -42,8 +43,9 @@ class NewsSpider(scrapy.Spider):
         targets = [*self.site_names, *_split(site), *_split(url)]
         self.sites: list[Site] = resolve_targets(targets, load_sites(sites_file)) if targets else []
         self.allowed_domains = sorted({s.host for s in self.sites})
-        # A site is its netloc (host:port): two sites may share a host.
-        self._site_of_netloc = {urlsplit(s.root).netloc.lower(): s.name for s in self.sites}
+        # A site is its host and port (site_of: no credentials, no default port): two
+        # sites may share a host.
+        self._site_of_netloc = {site_of(s.root): s.name for s in self.sites}
         skip = sorted(set(IGNORED_EXTENSIONS) | set(ATTACHMENTS))
         # print/e-mail/save views of an article are copies of it (denied by the profiles)
         self.links = LinkExtractor(deny_extensions=skip, deny=crawl_deny_patterns(), unique=True)
@@ -92,7 +94,7 @@ class NewsSpider(scrapy.Spider):
             headers=_headers(response),
             status=response.status,
             fetched_at=response.meta.get("micnews_fetched_at") or utcnow(),
-            site=self._site_of_netloc.get(urlsplit(response.url).netloc.lower(), ""),
+            site=self._site_of_netloc.get(site_of(response.url), ""),
             links=targets,
         )
         for href in feeds:
@@ -191,9 +193,16 @@ class NewsSpider(scrapy.Spider):
         self.state.seen(response.url, kind, headers.get("etag"), headers.get("last-modified"))
         self.state.set_links(response.url, targets)
 
+    def on_site(self, url: str) -> bool:
+        """True for an http(s) URL of a configured site (host and port); see crawler/offsite.py."""
+        return self._on_site(url)
+
     def _on_site(self, url: str) -> bool:
-        parts = urlsplit(url)
-        return parts.scheme in ("http", "https") and parts.netloc.lower() in self._site_of_netloc
+        try:
+            parts = urlsplit(url)
+            return parts.scheme in ("http", "https") and site_of(url) in self._site_of_netloc
+        except ValueError:  # a malformed URL (bad port, bad IPv6 literal) is on no site
+            return False
 
 
 def _split(value: str | None) -> list[str]:

@@ -1,0 +1,42 @@
+"""The site boundary: nothing outside the configured sites is fetched, redirects included.
+
+Scrapy's own ``OffsiteMiddleware`` compares host names only (so another port of the
+same host passes, and so does any subdomain) and lets ``dont_filter`` requests through.
+A micnews site is its scheme's host *and port*, and the spider re-requests changed
+sitemap entries with ``dont_filter``: this middleware asks the spider itself
+(``spider.on_site(url)``) for every request, redirects and ``dont_filter`` ones too,
+and refuses URLs that carry credentials (``user:pass@``), which are never sent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Request
+from scrapy.utils.httpobj import urlparse_cached
+
+
+class SiteOffsiteMiddleware(OffsiteMiddleware):
+    """Downloader middleware: drop every request the spider does not call on-site."""
+
+    def should_follow(self, request: Request, spider: Any) -> bool:
+        """True for an http(s) URL of a configured site, without credentials."""
+        on_site = getattr(spider, "on_site", None)
+        if on_site is None:  # another spider: Scrapy's host rule
+            return super().should_follow(request, spider)
+        parts = urlparse_cached(request)
+        return parts.username is None and parts.password is None and on_site(request.url)
+
+    def process_request(self, request: Request, spider: Any = None) -> None:
+        """Allowed, or :class:`IgnoreRequest` (``dont_filter`` does not cross the boundary)."""
+        if request.meta.get("allow_offsite") or self.should_follow(request,
+                                                                   self.crawler.spider):
+            return
+        host = urlparse_cached(request).hostname or request.url[:40]
+        if host not in self.domains_seen:
+            self.domains_seen.add(host)
+            self.stats.inc_value("offsite/domains")
+        self.stats.inc_value("offsite/filtered")
+        raise IgnoreRequest(f"off-site request: {request.url}")
