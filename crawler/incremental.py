@@ -1,6 +1,6 @@
 """Incremental crawling: skip articles already in the dataset, ask listings "changed since?".
 
-A downloader middleware over :class:`crawler.state.CrawlState`:
+A downloader middleware over the crawl state (:class:`crawler.state.StateStore`):
 - a request for an article whose record is committed is dropped (``micnews/skipped_known``)
   unless ``MICNEWS_REFRESH`` is set or the request carries ``meta['micnews_refresh']``;
 - a request for a listing, feed or sitemap fetched before carries ``If-None-Match`` /
@@ -17,20 +17,35 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request, Response
 from scrapy.settings import BaseSettings
 
-from crawler.state import CrawlState
+from crawler.state import CrawlState, StateStore
 
-_STATES: dict[Path, CrawlState] = {}
+_STATES: dict[Path | str, StateStore] = {}
 
 
-def open_state(settings: BaseSettings) -> CrawlState:
-    """The crawl state of the dataset named by ``MICNEWS_OUT`` (one connection per process).
+def _state_key(settings: BaseSettings) -> Path | str:
+    if settings.get("MICNEWS_REDIS_URL"):  # distributed crawl: the state lives in Redis
+        return f"{settings['MICNEWS_REDIS_URL']}#{settings.get('MICNEWS_REDIS_PREFIX', 'micnews')}"
+    out = Path(settings.get("MICNEWS_OUT", "output"))
+    return Path(settings.get("MICNEWS_STATE") or out / "state.sqlite").resolve()
+
+
+def open_state(settings: BaseSettings) -> StateStore:
+    """The crawl state of the dataset named by ``MICNEWS_OUT`` (one connection per process):
+    SQLite beside the dataset, or Redis when ``MICNEWS_REDIS_URL`` is set.
 
     On first open, URLs of dataset files written after the last commit are committed.
     """
     out = Path(settings.get("MICNEWS_OUT", "output"))
-    path = Path(settings.get("MICNEWS_STATE") or out / "state.sqlite").resolve()
+    path = _state_key(settings)
     if path not in _STATES:
-        state = CrawlState(path)
+        state: StateStore
+        if isinstance(path, Path):
+            state = CrawlState(path)
+        else:
+            from crawler.state_redis import RedisCrawlState
+
+            state = RedisCrawlState(settings["MICNEWS_REDIS_URL"],
+                                    f"{settings.get('MICNEWS_REDIS_PREFIX', 'micnews')}:state")
         from cleaners.dataset import articles_dir
 
         state.reconcile(sorted(articles_dir(out).rglob("*.parquet")))
@@ -40,9 +55,7 @@ def open_state(settings: BaseSettings) -> CrawlState:
 
 def close_state(settings: BaseSettings) -> None:
     """Close the state opened by :func:`open_state`, if any."""
-    out = Path(settings.get("MICNEWS_OUT", "output"))
-    path = Path(settings.get("MICNEWS_STATE") or out / "state.sqlite").resolve()
-    state = _STATES.pop(path, None)
+    state = _STATES.pop(_state_key(settings), None)
     if state is not None:
         state.close()
 

@@ -11,8 +11,9 @@ a flush and the commit that follows it by reading files the state has not seen.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any, Protocol
 
 import pyarrow.parquet as pq
 
@@ -34,6 +35,28 @@ CREATE TABLE IF NOT EXISTS links (
 );
 CREATE TABLE IF NOT EXISTS files (name TEXT PRIMARY KEY);
 """
+
+
+class StateStore(Protocol):
+    """What the spider, the incremental middleware and the pipelines need from a crawl state.
+
+    :class:`CrawlState` (SQLite, one crawl at a time) and
+    :class:`crawler.state_redis.RedisCrawlState` (shared by distributed workers) implement it.
+    """
+
+    def get(self, url: str) -> Mapping[str, Any] | None: ...
+    def is_committed_article(self, url: str) -> bool: ...
+    def seen(self, url: str, kind: str, etag: str | None = None,
+             last_modified: str | None = None, content_hash: str | None = None,
+             fetched_at: str | None = None) -> None: ...
+    def set_lastmod(self, url: str, lastmod: str) -> bool: ...
+    def commit(self, urls: Iterable[str], file_name: str | None = None) -> None: ...
+    def uncommit(self, url: str) -> None: ...
+    def set_links(self, page: str, targets: Iterable[str]) -> None: ...
+    def links(self, page: str) -> list[str]: ...
+    def reconcile(self, dataset_files: Iterable[Path]) -> int: ...
+    def counts(self) -> dict[str, int]: ...
+    def close(self) -> None: ...
 
 
 class CrawlState:

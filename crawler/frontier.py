@@ -1,0 +1,278 @@
+"""The shared frontier of a distributed crawl: scrapy-redis's scheduler plus claims.
+
+scrapy-redis keeps the request queue (a sorted set) and the seen-request set in Redis,
+so any number of workers share one frontier. It pops a request when a worker takes
+it, so a worker killed with SIGKILL would lose every request it had taken and not
+finished. :class:`ClaimingScheduler` closes that gap:
+
+* **claim** — a request leaves the queue and enters the worker's in-flight hash
+  ``<key>:inflight:<worker>`` in one Lua script (atomic: a kill cannot fall between);
+* **release** — the entry is deleted once the request is fully processed (Scrapy's
+  engine no longer holds it: downloaded, callback run, every request it yielded pushed
+  to Redis, every item through the pipelines) *and* the records it produced are on disk
+  (a Parquet batch committed after that, or no record waiting in the batch);
+* **heartbeat** — each worker refreshes ``<key>:alive:<worker>`` (TTL
+  ``MICNEWS_REDIS_WORKER_TTL``) every ``MICNEWS_REDIS_HEARTBEAT_SECONDS``;
+* **rescue** — any worker (at start, on each heartbeat) moves the in-flight entries of
+  workers whose alive key expired back to the queue, in one Lua script per dead worker.
+
+A new request is added to the seen set and the queue in one Lua script too, so a kill
+cannot mark a URL seen without queueing it. A rescued request may be fetched a second
+time (its worker died after fetching it); an article already committed is then skipped
+by the crawl state, so no row is written twice.
+
+The worker stops once the queue and every live worker's in-flight hash stayed empty for
+``MICNEWS_REDIS_IDLE_SECONDS`` (checked on Scrapy's idle heartbeat, every 5 s).
+
+Adapters for Scrapy 2.13+: scrapy-redis 0.9 passes ``spider=`` to the stats methods and
+calls ``Spider.log`` (both deprecated) — the methods overridden here do not; knowing when
+the engine is done with a request needs ``engine._slot.inprogress`` (no public API) —
+if it is missing, nothing is released before the worker finishes, which is still
+correct (a killed worker's requests are all refetched).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+import uuid
+from typing import Any
+
+from scrapy import Request, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DontCloseSpider
+from scrapy.utils.misc import load_object
+from scrapy_redis.scheduler import Scheduler
+from twisted.internet import task
+
+from crawler.signals import batch_committed
+
+logger = logging.getLogger(__name__)
+
+CLAIM = """
+local r = redis.call('ZRANGE', KEYS[1], 0, 0)
+if #r == 0 then return false end
+redis.call('ZREM', KEYS[1], r[1])
+local id = redis.sha1hex(r[1])
+redis.call('HSET', KEYS[2], id, r[1])
+return {id, r[1]}
+"""
+PUSH_NEW = """
+if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+return 1
+"""
+RESCUE = """
+if redis.call('EXISTS', KEYS[3]) == 1 then return -1 end
+local v = redis.call('HVALS', KEYS[1])
+for _, d in ipairs(v) do redis.call('ZADD', KEYS[2], 0, d) end
+redis.call('DEL', KEYS[1])
+redis.call('SREM', KEYS[4], ARGV[1])
+return #v
+"""
+
+
+def worker_id() -> str:
+    """A name no other worker process has: host, pid and a random suffix."""
+    host = socket.gethostname().split(".")[0] or "host"
+    return f"{host}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+
+
+class ClaimingScheduler(Scheduler):
+    """scrapy-redis scheduler whose taken requests survive the worker (see module doc)."""
+
+    crawler: Crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ClaimingScheduler:
+        scheduler = super().from_crawler(crawler)
+        scheduler.crawler = crawler
+        settings = crawler.settings
+        scheduler.worker = worker_id()
+        scheduler.heartbeat_seconds = settings.getfloat("MICNEWS_REDIS_HEARTBEAT_SECONDS", 5.0)
+        scheduler.worker_ttl = max(1, settings.getint("MICNEWS_REDIS_WORKER_TTL", 30))
+        scheduler.idle_seconds = settings.getfloat("MICNEWS_REDIS_IDLE_SECONDS", 30.0)
+        scheduler.claims = {}
+        scheduler.records_waiting = 0
+        scheduler._idle_since = None
+        scheduler._loop = None
+        scheduler._claim = scheduler.server.register_script(CLAIM)
+        scheduler._push_new = scheduler.server.register_script(PUSH_NEW)
+        scheduler._rescue = scheduler.server.register_script(RESCUE)
+        crawler.signals.connect(scheduler._spider_idle, signal=signals.spider_idle)
+        crawler.signals.connect(scheduler._item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(scheduler._batch_committed, signal=batch_committed)
+        return scheduler
+
+    # -- keys --------------------------------------------------------------------------
+    @property
+    def base(self) -> str:
+        """The crawl's key prefix (the queue key without ``:requests``)."""
+        return self.queue_key.removesuffix(":requests")
+
+    def _inflight(self, worker: str) -> str:
+        return f"{self.base}:inflight:{worker}"
+
+    def _alive(self, worker: str) -> str:
+        return f"{self.base}:alive:{worker}"
+
+    # -- lifecycle ---------------------------------------------------------------------
+    def open(self, spider: Any) -> None:
+        # scrapy-redis's open() without its deprecated ``spider.log`` call
+        self.spider = spider
+        self.queue = load_object(self.queue_cls)(server=self.server, spider=spider,
+                                                 key=self.queue_key, serializer=self.serializer)
+        if not self.df:
+            self.df = load_object(self.dupefilter_cls).from_spider(spider)
+        self._beat()
+        self.rescue_dead_workers()
+        self._loop = task.LoopingCall(self._tick)
+        self._loop.start(self.heartbeat_seconds, now=False)
+        logger.info("worker %s on %s (%d requests queued)", self.worker, self.base,
+                    len(self.queue))
+
+    def close(self, reason: str) -> None:
+        """Finished: the pipelines have flushed, nothing is in flight. Otherwise (shutdown,
+        page limit) give what was taken back to the queue for the other workers."""
+        if self._loop is not None and self._loop.running:
+            self._loop.stop()
+        inflight = self._inflight(self.worker)
+        if reason != "finished":
+            with self.server.pipeline() as pipe:
+                for data in self.server.hvals(inflight):
+                    pipe.zadd(self.queue.key, {data: 0})
+                pipe.execute()
+        with self.server.pipeline() as pipe:
+            pipe.delete(inflight, self._alive(self.worker)).srem(f"{self.base}:workers",
+                                                                  self.worker)
+            pipe.execute()
+        super().close(reason)
+
+    # -- queue -------------------------------------------------------------------------
+    def enqueue_request(self, request: Request) -> bool:
+        """Add to the seen set and the queue at once; False when seen before."""
+        data = self.queue._encode_request(request)
+        score = -request.priority
+        if request.dont_filter:
+            self.server.zadd(self.queue.key, {data: score})
+        elif not self._push_new(keys=[self.df.key, self.queue.key],
+                                args=[self.df.request_fingerprint(request), score, data]):
+            self.df.log(request, self.spider)
+            return False
+        if self.stats:
+            self.stats.inc_value("scheduler/enqueued/redis")
+        return True
+
+    def next_request(self) -> Request | None:
+        """Take the first request and record it as this worker's claim."""
+        taken = self._claim(keys=[self.queue.key, self._inflight(self.worker)])
+        if not taken:
+            return None
+        claim, data = taken
+        request = self.queue._decode_request(data)
+        self.claims[claim.decode() if isinstance(claim, bytes) else claim] = request
+        if self.stats:
+            self.stats.inc_value("scheduler/dequeued/redis")
+        self._idle_since = None
+        return request
+
+    # -- claims ------------------------------------------------------------------------
+    def _in_progress(self) -> set[Request] | None:
+        slot = getattr(self.crawler.engine, "_slot", None)
+        return getattr(slot, "inprogress", None)
+
+    def release_processed(self) -> int:
+        """Delete the in-flight entries of requests the engine is done with."""
+        busy = self._in_progress()
+        if busy is None:
+            return 0
+        done = [c for c, r in self.claims.items() if r not in busy]
+        if done:
+            self.server.hdel(self._inflight(self.worker), *done)
+            for claim in done:
+                del self.claims[claim]
+        return len(done)
+
+    def _item_scraped(self, item: Any) -> None:
+        from cleaners.record import Record
+
+        if isinstance(item, Record):
+            self.records_waiting += 1
+
+    def _batch_committed(self) -> None:
+        # Every request the engine finished before now had its records in this batch.
+        self.records_waiting = 0
+        self.release_processed()
+
+    # -- heartbeat and rescue ----------------------------------------------------------
+    def _beat(self) -> None:
+        with self.server.pipeline() as pipe:
+            pipe.set(self._alive(self.worker), str(time.time()), ex=self.worker_ttl)
+            pipe.sismember(f"{self.base}:workers", self.worker)
+            pipe.sadd(f"{self.base}:workers", self.worker)
+            _, member, _ = pipe.execute()
+        if self._loop is not None and not member:
+            logger.warning("worker %s was taken for dead (heartbeat older than %d s): its "
+                           "requests were requeued", self.worker, self.worker_ttl)
+
+    def _tick(self) -> None:
+        try:
+            self._beat()
+            if self.records_waiting == 0:
+                self.release_processed()
+            self.rescue_dead_workers()
+        except Exception:  # a Redis hiccup must not stop the heartbeat loop
+            logger.exception("heartbeat of worker %s failed", self.worker)
+
+    def rescue_dead_workers(self) -> int:
+        """Requeue the in-flight requests of workers whose heartbeat expired."""
+        moved = 0
+        for raw in self.server.smembers(f"{self.base}:workers"):
+            other = raw.decode() if isinstance(raw, bytes) else raw
+            if other == self.worker:
+                continue
+            n = self._rescue(keys=[self._inflight(other), self.queue.key, self._alive(other),
+                                   f"{self.base}:workers"], args=[other])
+            if n >= 0:
+                logger.warning("worker %s is gone: requeued its %d requests", other, n)
+                moved += n
+        if moved:
+            self._reconcile()
+            if self.stats:
+                self.stats.inc_value("micnews/redis_requeued", moved)
+        return moved
+
+    def _reconcile(self) -> None:
+        # A dead worker may have renamed a Parquet file and died before committing its
+        # URLs: commit them now, so the requeued articles in it are skipped, not rewritten.
+        from cleaners.dataset import data_files
+        from crawler.incremental import open_state
+
+        settings = self.crawler.settings
+        if settings.getbool("MICNEWS_INCREMENTAL", True):
+            open_state(settings).reconcile(data_files(settings.get("MICNEWS_OUT", "output")))
+
+    def work_elsewhere(self) -> bool:
+        """True while the queue has requests or another live worker holds some."""
+        if len(self.queue):
+            return True
+        for raw in self.server.smembers(f"{self.base}:workers"):
+            other = raw.decode() if isinstance(raw, bytes) else raw
+            if other != self.worker and self.server.hlen(self._inflight(other)):
+                return True
+        return False
+
+    def _spider_idle(self) -> None:
+        self.rescue_dead_workers()
+        if self.records_waiting == 0:
+            self.release_processed()
+        now = time.monotonic()
+        if self.work_elsewhere():
+            self._idle_since = None
+            raise DontCloseSpider
+        if self._idle_since is None:
+            self._idle_since = now
+        if now - self._idle_since < self.idle_seconds:
+            raise DontCloseSpider

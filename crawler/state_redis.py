@@ -1,0 +1,132 @@
+"""The crawl state in Redis, shared by the workers of a distributed crawl.
+
+Same contract as the SQLite :class:`crawler.state.CrawlState` (see
+:class:`crawler.state.StateStore`), stored under one key prefix:
+
+* ``<prefix>:url:<url>``   hash: kind, etag, last_modified, lastmod, content_hash,
+  committed ("0"/"1"), fetched_at;
+* ``<prefix>:links:<url>`` set: the links a listing, feed or sitemap had;
+* ``<prefix>:files``       set: names of dataset files whose URLs are committed;
+* ``<prefix>:first:<key>`` string: the URL that first wrote a canonical URL or a content
+  hash — the cross-worker duplicate check (:meth:`RedisCrawlState.claim_first`).
+
+One Redis database (or prefix) serves one dataset: "committed" means "in that dataset".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import redis
+
+FIELDS = ("kind", "etag", "last_modified", "lastmod", "content_hash", "committed", "fetched_at")
+
+
+class RedisCrawlState:
+    """Crawl memory in Redis; many workers read and write it at once."""
+
+    def __init__(self, url: str, prefix: str = "micnews:state") -> None:
+        self.redis = redis.Redis.from_url(url, decode_responses=True)
+        self.prefix = prefix
+
+    def _url(self, url: str) -> str:
+        return f"{self.prefix}:url:{url}"
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self.redis.close()
+
+    def get(self, url: str) -> dict[str, str | int | None] | None:
+        """Everything known about ``url`` (``committed`` as 0/1), or None."""
+        row = self.redis.hgetall(self._url(url))
+        if not row:
+            return None
+        out: dict[str, str | int | None] = {f: row.get(f) or None for f in FIELDS}
+        out["url"] = url
+        out["committed"] = int(row.get("committed") or 0)
+        return out
+
+    def is_committed_article(self, url: str) -> bool:
+        """True when ``url`` is an article whose record is already in the dataset."""
+        kind, committed = self.redis.hmget(self._url(url), "kind", "committed")
+        return kind == "article" and committed == "1"
+
+    def seen(self, url: str, kind: str, etag: str | None = None,
+             last_modified: str | None = None, content_hash: str | None = None,
+             fetched_at: str | None = None) -> None:
+        """Remember a fetched page (an article stays uncommitted until its batch is flushed)."""
+        values = {"kind": kind, "etag": etag or "", "last_modified": last_modified or "",
+                  "fetched_at": fetched_at or ""}
+        if content_hash:
+            values["content_hash"] = content_hash
+        self.redis.hset(self._url(url), mapping=values)
+
+    def set_lastmod(self, url: str, lastmod: str) -> bool:
+        """Store a sitemap ``lastmod``; True when it differs from the one stored before."""
+        key = self._url(url)
+        with self.redis.pipeline() as pipe:
+            pipe.hget(key, "lastmod").hsetnx(key, "kind", "unknown").hset(key, "lastmod", lastmod)
+            before, *_ = pipe.execute()
+        return before is not None and before != "" and before != lastmod
+
+    def commit(self, urls: Iterable[str], file_name: str | None = None) -> None:
+        """Mark records as written (their Parquet file exists)."""
+        with self.redis.pipeline() as pipe:
+            for url in urls:
+                pipe.hset(self._url(url), mapping={"kind": "article", "committed": "1"})
+            if file_name:
+                pipe.sadd(f"{self.prefix}:files", file_name)
+            pipe.execute()
+
+    def uncommit(self, url: str) -> None:
+        """An article to fetch again (changed per sitemap, or ``--refresh``)."""
+        if self.redis.exists(self._url(url)):
+            self.redis.hset(self._url(url), "committed", "0")
+
+    def set_links(self, page: str, targets: Iterable[str]) -> None:
+        """The links a listing page had, replayed when it answers 304 Not Modified."""
+        key = f"{self.prefix}:links:{page}"
+        targets = list(targets)
+        with self.redis.pipeline() as pipe:  # MULTI/EXEC: readers see old or new links
+            pipe.delete(key)
+            if targets:
+                pipe.sadd(key, *targets)
+            pipe.execute()
+
+    def links(self, page: str) -> list[str]:
+        """Stored links of a page."""
+        return sorted(self.redis.smembers(f"{self.prefix}:links:{page}"))
+
+    def reconcile(self, dataset_files: Iterable[Path]) -> int:
+        """Commit the URLs of dataset files written after the last commit (a kill in between)."""
+        known = self.redis.smembers(f"{self.prefix}:files")
+        added = 0
+        for path in dataset_files:
+            if path.name in known:
+                continue
+            try:
+                urls = pq.read_table(path, columns=["url"]).column("url").to_pylist()
+            except Exception:  # unreadable or still being renamed: leave it
+                continue
+            self.commit(urls, path.name)
+            added += len(urls)
+        return added
+
+    def claim_first(self, key: str, url: str) -> bool:
+        """True when ``url`` is the first page to write ``key`` (a canonical URL or a content
+        hash), or wrote it before (a refetch after a kill is not a duplicate of itself)."""
+        name = f"{self.prefix}:first:{key}"
+        with self.redis.pipeline() as pipe:
+            pipe.set(name, url, nx=True).get(name)
+            _, owner = pipe.execute()
+        return owner == url
+
+    def counts(self) -> dict[str, int]:
+        """Rows per kind (scans every URL key: for summaries and tests, not hot paths)."""
+        counts: dict[str, int] = {}
+        for key in self.redis.scan_iter(f"{self.prefix}:url:*", count=1000):
+            kind = self.redis.hget(key, "kind") or "unknown"
+            counts[kind] = counts.get(kind, 0) + 1
+        return counts

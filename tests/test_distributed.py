@@ -1,0 +1,202 @@
+"""Issue 6, distributed crawling on a real Redis: a seed, worker processes sharing the
+queue, and a worker killed with SIGKILL whose requests another worker finishes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyarrow.dataset as ds
+import pytest
+import redis
+
+from cleaners.dataset import load
+from crawler.demo.server import SiteServer
+from crawler.urls import canonical_url
+from tests.conftest import ROOT, SITES_DIR
+
+FAST = ["--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=False",
+        "--set", "CONCURRENT_REQUESTS=1",  # one page at a time per worker: the work is shared
+        "--set", "MICNEWS_REDIS_HEARTBEAT_SECONDS=1", "--set", "MICNEWS_REDIS_WORKER_TTL=3"]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def redis_server(tmp_path_factory) -> Iterator[int]:
+    """A throwaway redis-server on a free loopback port; yields the port."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        if os.environ.get("CI"):
+            pytest.fail("redis-server is not installed (.ci/run installs it)")
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    folder = tmp_path_factory.mktemp("redis")
+    port = _free_port()
+    proc = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--dir", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    client = redis.Redis(port=port)
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail(f"redis-server did not start on port {port}")
+            time.sleep(0.05)
+    yield port
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture
+def redis_url(redis_server) -> Iterator[str]:
+    """An empty Redis database for one test."""
+    client = redis.Redis(port=redis_server)
+    client.flushall()
+    yield f"redis://127.0.0.1:{redis_server}/0"
+    client.flushall()
+
+
+@pytest.fixture
+def sites(fixture_expected) -> Iterator[dict[str, SiteServer]]:
+    """Every fixture site on its own port, each answer a little slow so workers overlap."""
+    servers = {p.name: SiteServer(p) for p in sorted(SITES_DIR.iterdir()) if p.is_dir()}
+    for server in servers.values():
+        server.delay = 0.15
+        server.start()
+    yield servers
+    for server in servers.values():
+        server.stop()
+
+
+def _targets(sites: dict[str, SiteServer]) -> list[str]:
+    return [s.base_url + "/" for s in sites.values()]
+
+
+def _expected_urls(sites, fixture_expected) -> set[str]:
+    return {canonical_url(sites[name].base_url + path)
+            for name, articles in fixture_expected.items() for path in articles}
+
+
+def _dataset_urls(out: Path) -> list[str]:
+    return [canonical_url(u) for u in load(out).to_table(columns=["url"]).column("url").to_pylist()]
+
+
+def _cli(*args: str) -> list[str]:
+    return [sys.executable, "-m", "crawler.cli", "crawl", *args]
+
+
+def _seed(redis_url: str, sites, out: Path) -> None:
+    seeded = subprocess.run(_cli("--redis", redis_url, "--seed", *_targets(sites),
+                                 "--out", str(out)),
+                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert seeded.returncode == 0, seeded.stderr[-2000:]
+    assert "queued" in seeded.stderr
+
+
+def _worker(redis_url: str, sites, out: Path, *extra: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        _cli("--redis", redis_url, *_targets(sites), "--out", str(out), *FAST, *extra),
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def _finish(proc: subprocess.Popen) -> str:
+    output, _ = proc.communicate(timeout=180)
+    assert proc.returncode == 0, output[-3000:]
+    return output
+
+
+def _wait_for(condition, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out waiting"
+        time.sleep(0.05)
+
+
+def _fetches(sites) -> Counter[str]:
+    """Requests per URL across the sites, robots.txt aside (each process reads its own)."""
+    return Counter(server.base_url + target for server in sites.values()
+                   for _method, target, _status in server.requests
+                   if target != "/robots.txt")
+
+
+def _workers_key(client: redis.Redis) -> bytes:
+    return next(iter(client.scan_iter("micnews:*:workers")), b"")
+
+
+def test_seed_then_two_workers_share_the_crawl(redis_url, sites, fixture_expected, tmp_path):
+    out = tmp_path / "out"
+    client = redis.Redis.from_url(redis_url)
+    idle = ["--set", "MICNEWS_REDIS_IDLE_SECONDS=8"]
+    workers = [_worker(redis_url, sites, out, *idle) for _ in range(2)]
+    try:
+        _wait_for(lambda: _workers_key(client) and client.scard(_workers_key(client)) == 2)
+        _seed(redis_url, sites, out)
+        logs = [_finish(w) for w in workers]
+    finally:
+        for w in workers:
+            w.kill()
+            w.wait()
+
+    urls = _dataset_urls(out)
+    assert sorted(urls) == sorted(_expected_urls(sites, fixture_expected)), \
+        "every article exactly once"
+    fetched = _fetches(sites)
+    assert fetched and max(fetched.values()) == 1, \
+        [u for u, n in fetched.items() if n > 1]
+    parquet_runs = {p.name.split("-")[1] + p.name.split("-")[2]
+                    for p in (out / "articles").rglob("*.parquet")}
+    warcs = list((out / "warc").glob("*.warc.gz"))
+    assert len(parquet_runs) == 2 and len(warcs) == 2, ("both workers wrote files", logs)
+    assert not list(client.scan_iter("micnews:*:inflight:*")), "no claim left behind"
+    assert client.zcard(next(iter(client.scan_iter("micnews:*:requests")), b"x")) == 0
+
+
+def test_a_worker_killed_midway_loses_nothing(redis_url, sites, fixture_expected, tmp_path):
+    out = tmp_path / "out"
+    client = redis.Redis.from_url(redis_url)
+    _seed(redis_url, sites, out)
+    expected = _expected_urls(sites, fixture_expected)
+    victim = _worker(redis_url, sites, out, "--set", "MICNEWS_BATCH_SIZE=1")
+    try:
+        def midway() -> bool:
+            articles = [u for u in _fetches(sites) if canonical_url(u) in expected]
+            claims = sum(client.hlen(k) for k in client.scan_iter("micnews:*:inflight:*"))
+            return len(articles) >= 3 and claims > 0
+        _wait_for(midway)
+        victim.send_signal(signal.SIGKILL)
+        victim.wait(timeout=30)
+    finally:
+        victim.kill()
+        victim.wait()
+    assert victim.returncode == -signal.SIGKILL
+    inflight = [k for k in client.scan_iter("micnews:*:inflight:*")]
+    lost = sum(client.hlen(k) for k in inflight)
+    assert lost > 0, "the kill left requests in flight"
+    partial = _dataset_urls(out) if (out / "articles").exists() else []
+    assert len(partial) < len(expected), "killed before the end"
+
+    rescuer = _worker(redis_url, sites, out, "--set", "MICNEWS_REDIS_IDLE_SECONDS=2")
+    _finish(rescuer)
+    urls = _dataset_urls(out)
+    assert sorted(urls) == sorted(expected), "nothing lost, no duplicates"
+    ds.dataset(out / "articles", format="parquet").to_table()  # every file readable
+    stats = [p.read_text() for p in (out / "runs").glob("*.json")]
+    assert len(stats) == 1 and f'"micnews/redis_requeued": {lost}' in stats[0], \
+        "the rescuer requeued the dead worker's requests"
+    assert not list(client.scan_iter("micnews:*:inflight:*"))
