@@ -53,6 +53,12 @@ def crawl(
     set_: Annotated[list[str] | None, typer.Option(
         "--set", "-s", help="Scrapy setting NAME=VALUE (repeatable), as `scrapy crawl -s`.")]
         = None,
+    redis_url: Annotated[str | None, typer.Option(
+        "--redis", help="Distributed crawl: work from the shared queue in Redis "
+        "(redis://HOST:PORT/DB); the same targets on every worker.", show_default=False)]
+        = None,
+    seed: Annotated[bool, typer.Option(
+        "--seed", help="With --redis: queue the targets' entry points, then exit.")] = False,
 ) -> None:
     """Crawl sites and append clean articles to the Parquet dataset.
 
@@ -75,6 +81,11 @@ def crawl(
         except ValueError:
             raise fail(f"--since wants a date like 2024-01-31, not {since!r}") from None
         settings["MICNEWS_SINCE"] = since
+    if redis_url or seed:
+        _distributed_checks(redis_url, seed, demo)
+    if seed:
+        _seed(list(targets or []), redis_url or "", settings, sites_file)
+        return
     try:
         if demo:
             from crawler.demo.server import DemoServer
@@ -89,7 +100,8 @@ def crawl(
             # fail fast, before the engine starts, on a bad name or sites file
             chosen = resolve_targets(list(targets or []), load_sites(sites_file))
             summary = run_crawl(list(targets or []) or [s.name for s in chosen], out=out,
-                                max_pages=max_pages, settings=settings, sites_file=sites_file)
+                                max_pages=max_pages, settings=settings, sites_file=sites_file,
+                                redis_url=redis_url)
     except SiteConfigError as exc:
         raise fail(str(exc)) from None
     except AlreadyRunning as exc:
@@ -103,6 +115,32 @@ def crawl(
     if summary.exit_code == 1:
         raise fail("no page could be fetched", code=1)
     raise typer.Exit(summary.exit_code)
+
+
+def _distributed_checks(redis_url: str | None, seed: bool, demo: bool) -> None:
+    from crawler.distributed import RedisUnavailable, check_redis
+
+    if seed and not redis_url:
+        raise fail("--seed needs --redis URL")
+    if demo:
+        raise fail("--demo cannot be crawled with --redis (its ports are per process)")
+    try:
+        check_redis(redis_url or "")
+    except RedisUnavailable as exc:
+        raise fail(str(exc)) from None
+
+
+def _seed(targets: list[str], redis_url: str, settings: dict[str, object],
+          sites_file: Path | None) -> None:
+    from crawler.distributed import seed
+
+    try:
+        chosen = resolve_targets(targets, load_sites(sites_file))
+        added = seed(targets or [s.name for s in chosen], redis_url, settings, sites_file)
+    except SiteConfigError as exc:
+        raise fail(str(exc)) from None
+    err.print(f"queued {added} entry requests for {len(chosen)} site(s) on {redis_url}; "
+              "start workers with the same targets and --redis", highlight=False)
 
 
 class Format(StrEnum):

@@ -32,6 +32,7 @@ class CrawlSummary:
     stats: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
     out: Path = Path("output")
+    worker: bool = False  # a distributed worker: finding the queue empty is no failure
 
     def get(self, key: str, default: int = 0) -> Any:
         """One stats value."""
@@ -42,6 +43,8 @@ class CrawlSummary:
         """0 finished, 1 nothing could be fetched, 3 interrupted (what was written stays)."""
         if self.get("finish_reason", "") == "shutdown":
             return EXIT_INTERRUPTED
+        if self.worker and self.get("finish_reason", "") == "finished":
+            return EXIT_OK
         fetched = self.get("response_received_count") or self.get("micnews/skipped_known")
         return EXIT_OK if fetched else EXIT_FAILED
 
@@ -68,9 +71,12 @@ def run_crawl(
     max_pages: int = 0,
     settings: dict[str, Any] | None = None,
     sites_file: str | Path | None = None,
+    redis_url: str | None = None,
 ) -> CrawlSummary:
     """Crawl configured sites (names) and/or URLs into the dataset at ``out``.
 
+    With ``redis_url`` the process is one worker of a distributed crawl
+    (:mod:`crawler.distributed`): no site lock, the frontier and state live in Redis.
     Raises :class:`crawler.lock.AlreadyRunning` when another run holds a site's lock.
     """
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
@@ -81,8 +87,14 @@ def run_crawl(
     for key, value in (settings or {}).items():
         project.set(key, value, priority="cmdline")
     sites = resolve_targets(targets, load_sites(sites_file))
+    if redis_url:
+        from crawler.distributed import redis_settings
+
+        prefix = project.get("MICNEWS_REDIS_PREFIX", "micnews")
+        for key, value in redis_settings(redis_url, sites, prefix).items():
+            project.set(key, value, priority="cmdline")
     with ExitStack() as locks:
-        for site in sites:
+        for site in sites if not redis_url else []:  # workers share sites on purpose
             locks.enter_context(SiteLock(out, urlsplit(site.root).netloc))
         process = CrawlerProcess(project)
         crawler = process.create_crawler(NewsSpider)
@@ -96,5 +108,6 @@ def run_crawl(
         raise CrawlError(f"the crawl could not start: {failures[0].getErrorMessage()} "
                          f"({failures[0].type.__name__})")
     return CrawlSummary(
-        stats=dict(crawler.stats.get_stats()), seconds=time.monotonic() - started, out=Path(out)
+        stats=dict(crawler.stats.get_stats()), seconds=time.monotonic() - started, out=Path(out),
+        worker=bool(redis_url),
     )

@@ -74,3 +74,8 @@ MICNEWS_MAX_CALENDAR_PAGES = 60  # URLs per calendar (dates masked) before it is
 MICNEWS_MAX_LISTING_PAGE = 1000
 MICNEWS_TEMPLATE_WARMUP = 8  # pages of an unprofiled site learned before its articles are cleaned
 MICNEWS_TEMPLATE_WAIT = 5.0  # seconds an unprofiled site's first articles may wait for that
+# distributed crawl (`micnews crawl --redis URL`, see crawler/distributed.py)
+MICNEWS_REDIS_PREFIX = "micnews"  # Redis key prefix: one per dataset
+MICNEWS_REDIS_IDLE_SECONDS = 30.0  # a worker exits after the shared queue stayed empty this long
+MICNEWS_REDIS_HEARTBEAT_SECONDS = 5.0
+MICNEWS_REDIS_WORKER_TTL = 30  # no heartbeat for this long: the worker is dead, requeue its work

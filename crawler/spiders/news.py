@@ -62,6 +62,13 @@ class NewsSpider(scrapy.Spider):
         if not self.sites:
             raise ValueError("no site to crawl: pass -a site=NAME_OR_URL")
         self._setup()
+        if self.crawler.settings.getbool("MICNEWS_REDIS_WORKER"):
+            return  # a distributed worker: the entry points were queued by `--seed`
+        for request in self.entry_requests():
+            yield request
+
+    def entry_requests(self) -> Iterable[scrapy.Request]:
+        """The entry requests: each site's start URLs, then its robots.txt."""
         for site in self.sites:
             for url in site.start_urls:
                 yield scrapy.Request(canonical_url(url), callback=self.parse, priority=10,
