@@ -347,6 +347,9 @@ def _repair(text: str) -> tuple[str, tuple[str, ...]]:
 # invisible characters that only break words for search; NBSP-like spaces become spaces
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff"), None)
 _SPACES = dict.fromkeys(map(ord, "\u00a0\u202f\u2007"), " ")
+_INVISIBLE_SPACES = {**_INVISIBLE, **_SPACES}
+# translate with a dict costs a lookup per character: only run it when one is there
+_INVISIBLE_SPACES_RE = re.compile("[\u200b\u2060\ufeff\u00a0\u202f\u2007]")
 
 
 def repair_text(text: str) -> str:
@@ -361,7 +364,8 @@ def repair_text(text: str) -> str:
     if text.isascii():
         return text
     text, _ = _repair(text)
-    text = text.translate(_INVISIBLE).translate(_SPACES)
+    if _INVISIBLE_SPACES_RE.search(text):
+        text = text.translate(_INVISIBLE_SPACES)
     if "\u00ad" in text and vnfonts._VN_UNICODE_RE.search(text):
         text = text.replace("\u00ad", "")
     return text

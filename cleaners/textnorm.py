@@ -18,6 +18,11 @@ _QUOTES = {
     ord("\u201c"): '"', ord("\u201d"): '"', ord("\u201e"): '"',
     ord("\u2018"): "'", ord("\u2019"): "'", ord("\u00ab"): '"', ord("\u00bb"): '"',
 }
+# str.translate with a dict looks every character up (~45 us for 700 characters); a regex
+# search for the few characters concerned is ~10x cheaper, so translate only on a hit.
+_INVISIBLE_RE = re.compile("[" + re.escape("".join(map(chr, _INVISIBLE))) + "]")
+_DASHES_QUOTES = {**_DASHES, **_QUOTES}
+_DASHES_QUOTES_RE = re.compile("[" + re.escape("".join(map(chr, _DASHES_QUOTES))) + "]")
 # Inline-tag artefacts: "Viễn thông ( BCVT ) ," and "Viễn thông (BCVT)," must compare equal.
 _SPACE_BEFORE_PUNCT = re.compile(r" ([,.;:!?)\]…])")
 _SPACE_AFTER_OPEN = re.compile(r"([(\[]) ")
@@ -29,7 +34,9 @@ _TRAILING = re.compile(r"[\s.…,;:!?)\]\"'-]+$")
 def norm_space(text: str) -> str:
     """Collapse every run of whitespace (NBSP, thin space, newlines...) to one space,
     drop zero-width characters and soft hyphens, strip the ends."""
-    return _SPACES.sub(" ", text.translate(_INVISIBLE)).strip()
+    if _INVISIBLE_RE.search(text):
+        text = text.translate(_INVISIBLE)
+    return _SPACES.sub(" ", text).strip()
 
 
 def norm_key(text: str) -> str:
@@ -37,7 +44,9 @@ def norm_key(text: str) -> str:
     no spaces inside brackets, before punctuation or around dashes, no trailing
     ellipsis/punctuation."""
     key = norm_space(unicodedata.normalize("NFC", text)).casefold()
-    key = key.translate(_DASHES).translate(_QUOTES).replace("…", "...")
+    if _DASHES_QUOTES_RE.search(key):
+        key = key.translate(_DASHES_QUOTES)
+    key = key.replace("…", "...")
     key = _SPACE_AFTER_OPEN.sub(r"\1", _SPACE_BEFORE_PUNCT.sub(r"\1", key))
     key = _SPACED_DASH.sub("-", key)
     return _TRAILING.sub("", key)
