@@ -14,12 +14,16 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.dataset as ds
+import pyarrow.parquet as pq
 import pytest
 import redis
 
 from cleaners.dataset import load
 from crawler.demo.server import SiteServer
+from crawler.state import CrawlState
+from crawler.state_redis import RedisCrawlState
 from crawler.urls import canonical_url
 from tests.conftest import ROOT, SITES_DIR
 
@@ -142,6 +146,8 @@ def _workers_key(client: redis.Redis) -> bytes:
 def test_seed_then_two_workers_share_the_crawl(redis_url, sites, fixture_expected, tmp_path):
     out = tmp_path / "out"
     client = redis.Redis.from_url(redis_url)
+    for server in sites.values():  # a crawl longer than an idle worker's 5 s poll
+        server.delay = 0.25
     idle = ["--set", "MICNEWS_REDIS_IDLE_SECONDS=8"]
     workers = [_worker(redis_url, sites, out, *idle) for _ in range(2)]
     try:
@@ -200,3 +206,43 @@ def test_a_worker_killed_midway_loses_nothing(redis_url, sites, fixture_expected
     assert len(stats) == 1 and f'"micnews/redis_requeued": {lost}' in stats[0], \
         "the rescuer requeued the dead worker's requests"
     assert not list(client.scan_iter("micnews:*:inflight:*"))
+
+
+@pytest.mark.parametrize("store", ["sqlite", "redis"])
+def test_both_crawl_states_answer_alike(store, redis_url, tmp_path):
+    state = CrawlState(tmp_path / "state.sqlite") if store == "sqlite" \
+        else RedisCrawlState(redis_url, "t:state")
+    assert state.get("http://a.vn/1") is None
+    state.seen("http://a.vn/1", "article", etag='"e1"', last_modified="Mon", content_hash="h1")
+    row = state.get("http://a.vn/1")
+    assert (row["kind"], row["etag"], row["last_modified"], row["content_hash"],
+            row["committed"]) == ("article", '"e1"', "Mon", "h1", 0)
+    assert not state.is_committed_article("http://a.vn/1")
+    state.commit(["http://a.vn/1"], "part-1.parquet")
+    assert state.is_committed_article("http://a.vn/1") and state.get("http://a.vn/1")["committed"]
+    state.seen("http://a.vn/1", "article", etag='"e2"')  # refetched: hash and commit stay
+    assert state.get("http://a.vn/1")["content_hash"] == "h1"
+    assert state.is_committed_article("http://a.vn/1")
+    state.uncommit("http://a.vn/1")
+    assert not state.is_committed_article("http://a.vn/1")
+    orphan = tmp_path / "part-2.parquet"  # flushed, never committed (killed in between)
+    pq.write_table(pa.table({"url": ["http://a.vn/2"]}), orphan)
+    assert state.reconcile([tmp_path / "part-1.parquet", orphan]) == 1
+    assert state.reconcile([orphan]) == 0
+    assert state.is_committed_article("http://a.vn/2")
+    state.set_links("http://a.vn/", ["http://a.vn/1", "http://a.vn/2"])
+    state.set_links("http://a.vn/", ["http://a.vn/2", "http://a.vn/3"])
+    assert sorted(state.links("http://a.vn/")) == ["http://a.vn/2", "http://a.vn/3"]
+    assert state.set_lastmod("http://a.vn/9", "2024-01-01") is False  # unknown URL
+    assert state.set_lastmod("http://a.vn/9", "2024-01-01") is False
+    assert state.set_lastmod("http://a.vn/9", "2024-02-01") is True
+    state.seen("http://a.vn/", "listing")
+    assert state.counts() == {"article": 2, "listing": 1, "unknown": 1}
+    state.close()
+
+
+def test_the_first_writer_of_a_text_wins_across_workers(redis_url):
+    a, b = RedisCrawlState(redis_url, "t:state"), RedisCrawlState(redis_url, "t:state")
+    assert a.claim_first("hash:h1", "http://a.vn/1")
+    assert not b.claim_first("hash:h1", "http://a.vn/copy"), "a copy under another URL"
+    assert b.claim_first("hash:h1", "http://a.vn/1"), "a refetch of the first URL is no copy"
