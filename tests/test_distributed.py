@@ -209,9 +209,9 @@ def test_a_worker_killed_midway_loses_nothing(redis_url, sites, fixture_expected
 
 
 @pytest.mark.parametrize("store", ["sqlite", "redis"])
-def test_both_crawl_states_answer_alike(store, redis_url, tmp_path):
+def test_both_crawl_states_answer_alike(store, request, tmp_path):
     state = CrawlState(tmp_path / "state.sqlite") if store == "sqlite" \
-        else RedisCrawlState(redis_url, "t:state")
+        else RedisCrawlState(request.getfixturevalue("redis_url"), "t:state")
     assert state.get("http://a.vn/1") is None
     state.seen("http://a.vn/1", "article", etag='"e1"', last_modified="Mon", content_hash="h1")
     row = state.get("http://a.vn/1")
