@@ -176,19 +176,10 @@ def scrape(
             failures += 1
             continue
         records.append(dataclasses.replace(result, url=given))
-    if output is not None and output.suffix == ".parquet":
-        import pyarrow.parquet as pq
-
-        from cleaners.dataset import records_to_table
-
-        pq.write_table(records_to_table(records), output, compression="zstd")
-    else:
-        chosen = fmt or (Format.text if output is None and sys.stdout.isatty() else Format.jsonl)
-        text = _render(records, chosen)
-        if output is None:
-            sys.stdout.write(text)
-        else:
-            output.write_text(text, "utf-8")
+    try:
+        _write_records(records, fmt, output)
+    except OSError as exc:
+        raise fail(f"cannot write {output}: {exc.strerror or exc}") from None
     if failures:
         raise typer.Exit(1)
 
@@ -233,6 +224,23 @@ def sites(
     for site in configured.values():
         table.add_row(site.name, site.root, site.family)
     Console().print(table)
+
+
+def _write_records(records: list[Record], fmt: Format | None, output: Path | None) -> None:
+    """Records to ``output`` (Parquet for a .parquet name) or stdout."""
+    if output is not None and output.suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        from cleaners.dataset import records_to_table
+
+        pq.write_table(records_to_table(records), output, compression="zstd")
+        return
+    chosen = fmt or (Format.text if output is None and sys.stdout.isatty() else Format.jsonl)
+    text = _render(records, chosen)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, "utf-8")
 
 
 def _render(records: list[Record], fmt: Format) -> str:

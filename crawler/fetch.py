@@ -5,6 +5,7 @@ from __future__ import annotations
 import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from cleaners.record import Page, utcnow
 from crawler.settings import DOWNLOAD_MAXSIZE, DOWNLOAD_TIMEOUT, USER_AGENT
@@ -15,8 +16,15 @@ class FetchError(Exception):
 
 
 def input_url(value: str) -> str:
-    """The URL a record reports for an input: URLs as given, paths as absolute ``file://``."""
+    """The URL a record reports for an input: URLs as given (less any ``user:pass@``:
+    credentials are never sent nor stored), paths as absolute ``file://``."""
     if "://" in value:
+        try:
+            parts = urlsplit(value)
+        except ValueError:  # malformed: reported by fetch()
+            return value
+        if "@" in parts.netloc:
+            return parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
         return value
     return Path(value).resolve().as_uri()
 
@@ -24,7 +32,7 @@ def input_url(value: str) -> str:
 def fetch(value: str) -> Page:
     """Read a URL or a local file into a :class:`Page`."""
     if value.startswith(("http://", "https://")):
-        return _fetch_http(value)
+        return _fetch_http(input_url(value))
     path = Path(value[len("file://"):] if value.startswith("file://") else value)
     try:
         body = path.read_bytes()
@@ -34,8 +42,8 @@ def fetch(value: str) -> Page:
 
 
 def _fetch_http(url: str) -> Page:
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     try:
+        request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
         with urllib.request.urlopen(request, timeout=DOWNLOAD_TIMEOUT) as resp:
             body = resp.read(DOWNLOAD_MAXSIZE + 1)
             if len(body) > DOWNLOAD_MAXSIZE:
@@ -48,3 +56,5 @@ def _fetch_http(url: str) -> Page:
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
         raise FetchError(f"{url}: {reason}") from exc
+    except ValueError as exc:  # a malformed URL (bad IPv6 literal, bad port)
+        raise FetchError(f"{url}: not a valid URL ({exc})") from exc

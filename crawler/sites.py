@@ -41,7 +41,7 @@ def load_sites(path: str | Path | None = None) -> dict[str, Site]:
         else:
             text = Path(path).read_text("utf-8")
         data = tomllib.loads(text)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise SiteConfigError(f"cannot read sites file {path or 'sites.toml'}: {exc}") from exc
     sites = {}
     for name, table in data.items():

@@ -19,8 +19,8 @@ from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import IGNORED_EXTENSIONS, LinkExtractor
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
-from cleaners.profile import crawl_deny_patterns
 from cleaners.clean import site_of
+from cleaners.profile import crawl_deny_patterns
 from cleaners.record import utcnow
 from crawler.incremental import open_state
 from crawler.items import PageItem
