@@ -17,8 +17,9 @@ Both run as child processes on this machine, one after the other:
   Settings: ``DOWNLOAD_DELAY=0``, AutoThrottle off, 32 concurrent requests (per domain
   too), robots.txt obeyed, everything else as shipped (crawl state, WARC, Parquet).
 
-Rates: the median of the per-second ``pages/min`` log lines after the first five seconds
-(both systems, the same LogStats extension), and pages fetched / crawl seconds. Peak
+Rates: the median of the per-second ``pages/min`` log lines while pages were coming in
+(idle seconds at both ends, the first two and the last cut; both systems log them through
+the same LogStats extension), and pages fetched / crawl seconds. Peak
 memory: ``ru_maxrss`` of each child (``os.wait4``). With ``--redis URL`` also a run of two
 ``micnews crawl --redis`` workers on the same site (needs a Redis server).
 """
@@ -63,12 +64,18 @@ class Run:
     interval_rates: list[int] = field(default_factory=list)
     maxrss_mb: float = 0.0
     note: str = ""
+    cpu_s: float = 0.0  # user + system CPU of the child (and of its waited children)
 
     @property
     def median_rate(self) -> float:
-        """Median pages/min over the log intervals after the first five (the ramp-up)."""
-        steady = self.interval_rates[5:] or self.interval_rates
-        return float(statistics.median(steady)) if steady else 0.0
+        """Median pages/min of the one-second log intervals while pages were coming in:
+        idle intervals at both ends cut, then the first two (ramp-up) and the last."""
+        busy = [i for i, rate in enumerate(self.interval_rates) if rate]
+        if not busy:
+            return 0.0
+        rates = self.interval_rates[busy[0]:busy[-1] + 1]
+        steady = rates[2:-1] or rates
+        return float(statistics.median(steady))
 
     @property
     def overall_rate(self) -> float:
@@ -126,7 +133,8 @@ def measure(label: str, cmd: list[str], cwd: Path, env: dict[str, str] | None = 
     text = log.read_text(encoding="utf-8", errors="replace")
     matches = _CRAWLED.findall(text)
     run = Run(label, seconds, int(matches[-1][0]) if matches else 0,
-              [int(rate) for _, rate in matches], usage.ru_maxrss / 1024)
+              [int(rate) for _, rate in matches], usage.ru_maxrss / 1024,
+              cpu_s=usage.ru_utime + usage.ru_stime)
     if proc.returncode not in (0, 3):
         run.note = f"exit {proc.returncode}: {text[-300:]!r}"
     return run
@@ -141,6 +149,7 @@ def scrapy_bench(work: Path, seconds: int) -> Run:
     env = {"SCRAPY_SETTINGS_MODULE": ""}
     run = measure("scrapy bench", cmd, bench_dir, env)
     run.seconds = float(seconds)  # the timeout; startup of its server is not crawling
+    run.note = run.note or "its CPU includes its own server process (a child)"
     return run
 
 
@@ -190,45 +199,50 @@ def main(argv: list[str] | None = None) -> int:
           f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}; site: {listed} URLs in "
           "the sitemap\n")
     print("| run | pages fetched | seconds | pages/min (median, steady) | pages/min (overall) "
-          "| vs scrapy bench | peak RSS MB | notes |")
-    print("|---|---:|---:|---:|---:|---:|---:|---|")
+          "| vs scrapy bench | peak RSS MB | crawler CPU ms/page | notes |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
     for r in runs:
         ratio = r.median_rate / bench.median_rate if bench.median_rate else 0.0
+        cpu = f"{r.cpu_s * 1000 / r.pages:.1f}" if r.cpu_s and r.pages else "-"
         print(f"| {r.label} | {r.pages} | {r.seconds:.1f} | {r.median_rate:.0f} | "
-              f"{r.overall_rate:.0f} | {ratio:.2f} | {r.maxrss_mb:.0f} | {r.note} |")
+              f"{r.overall_rate:.0f} | {ratio:.2f} | {r.maxrss_mb:.0f} | {cpu} | {r.note} |")
     return 0
 
 
 def two_workers(work: Path, redis_url: str) -> list[Run]:
-    """Two ``micnews crawl --redis`` workers on one site (seeded first); one Run for both."""
+    """Two ``micnews crawl --redis`` workers into one dataset (seeded first); one Run."""
     with SiteServer(work / "site") as server:
         url = server.base_url + "/"
         out = work / "redis-out"
-        subprocess.run([str(VENV_BIN / "micnews"), "crawl", url, "--out", str(out),
-                        "--redis", redis_url, "--seed"], check=True, capture_output=True)
+        micnews = str(VENV_BIN / "micnews")
+        subprocess.run([micnews, "crawl", url, "--out", str(out), "--redis", redis_url,
+                        "--seed"], check=True, capture_output=True)
         procs = []
         t = time.monotonic()
         for i in range(2):
-            cmd = [str(VENV_BIN / "micnews"), "crawl", url, "--out", str(out / f"w{i}"),
-                   "--redis", redis_url, "--log-level", "INFO"]
+            cmd = [micnews, "crawl", url, "--out", str(out), "--redis", redis_url,
+                   "--log-level", "INFO"]
             for name, value in FAST.items():
                 cmd += ["-s", f"{name}={value}"]
             log = (work / f"worker{i}.log").open("wb")
             procs.append((subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT), log))
-        rss, rates = [], []
+        rss, rates, cpu, pages = [], [], 0.0, 0
         for proc, log in procs:
             _, _, usage = os.wait4(proc.pid, 0)
             log.close()
             rss.append(usage.ru_maxrss / 1024)
+            cpu += usage.ru_utime + usage.ru_stime
         seconds = time.monotonic() - t
-        pages = 0
         for i in range(2):
             found = _CRAWLED.findall((work / f"worker{i}.log").read_text(errors="replace"))
             pages += int(found[-1][0]) if found else 0
             rates.append([int(r) for _, r in found])
-    merged = [sum(x) for x in zip(*rates, strict=False)]
-    return [Run("micnews crawl --redis, 2 workers", seconds, pages, merged, max(rss),
-                "RSS: the larger worker")]
+    merged = [a + b for a, b in zip(*rates, strict=False)]  # both logs tick every second
+    busy = [i for i, rate in enumerate(merged) if rate]
+    crawling = float(busy[-1] + 1) if busy else seconds  # without the final idle wait
+    return [Run("micnews crawl --redis, 2 workers", crawling, pages, merged, max(rss),
+                f"seconds: until the last page ({seconds:.0f} s with start-up and the idle "
+                "wait before the workers stop); RSS of the larger worker; CPU: both", cpu)]
 
 
 if __name__ == "__main__":
