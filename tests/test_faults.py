@@ -182,6 +182,31 @@ def test_no_cookie_or_credential_reaches_the_warc_or_the_dataset(site, tmp_path)
            "test_no_cookie_or_credential_reaches_the_warc_or_the_dataset")
 
 
+def test_changed_sitemap_entry_redirecting_off_site_is_not_followed(site, tmp_path):
+    """A changed sitemap entry is re-requested with ``dont_filter``; its redirect to
+    another site (same host, another port) must still be dropped."""
+    site.server.routes["/moved.htm"] = lambda _t: (
+        302, {"Location": site.other.base_url + "/stolen"}, b"")
+    sitemap = site.root / "sitemap.xml"
+    original = sitemap.read_text("utf-8")
+
+    def entry(lastmod: str) -> None:
+        sitemap.write_text(original.replace("</urlset>", "<url><loc>{{BASE}}/moved.htm</loc>"
+                                            f"<lastmod>{lastmod}</lastmod></url></urlset>"))
+    out = tmp_path / "out"
+    entry("2024-01-01")
+    assert site.crawl(out).returncode == 0
+    entry("2024-06-01")  # changed: fetched again, dont_filter
+    mark = len(site.server.requests)
+    result = site.crawl(out)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "/moved.htm" in site.server.paths()[mark:], "the changed entry was asked again"
+    assert site.other.requests == [], "its redirect to another site was not followed"
+    present = _exactly_once(site, out)
+    report("changed sitemap entry (dont_filter) redirecting off-site", site.urls(), present,
+           "test_changed_sitemap_entry_redirecting_off_site_is_not_followed")
+
+
 # -- faults ---------------------------------------------------------------------------------
 def test_server_down_then_up(fixture_expected, tmp_path):
     probe = SiteServer(tmp_path).start()
