@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -68,7 +69,8 @@ class StatsFile:
         stats["finish_reason"] = reason
         start = stats.get("start_time") or datetime.now(UTC)
         self.folder.mkdir(parents=True, exist_ok=True)
-        path = self.folder / f"{start:%Y%m%dT%H%M%S}-{id(self):x}.json"
+        # unique per process: distributed workers on several machines share this folder
+        path = self.folder / f"{start:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}.json"
         tmp = path.with_name("." + path.name)
         tmp.write_text(json.dumps(stats, default=str, indent=2, sort_keys=True), "utf-8")
         tmp.replace(path)
