@@ -9,6 +9,7 @@ as :class:`~cleaners.record.Page` objects, so the dataset can be rebuilt offline
 from __future__ import annotations
 
 import logging
+import os
 import uuid
 import zlib
 from collections.abc import Iterator
@@ -60,6 +61,28 @@ class WarcWriterMiddleware:
         if request.meta.get("micnews_no_archive"):
             return response
         writer = self._current()
+        start = self._fh.tell()  # every earlier record is flushed: this much is on disk
+        try:
+            self._archive(writer, request, response)
+        except OSError:
+            # Disk full or failing: half a record would hide every later one from a
+            # replay, so cut the file back to its last whole record. The page is dropped
+            # (never committed), so the next run fetches it again.
+            self.stats.inc_value("micnews/warc_write_errors")
+            self._cut_back(start)
+            raise
+        return response
+
+    def _cut_back(self, size: int) -> None:
+        """Close the current file and truncate it to ``size`` (else start a new file)."""
+        path = Path(self._fh.name)
+        self.close()
+        try:
+            os.truncate(path, size)
+        except OSError:
+            self._seq += 1
+
+    def _archive(self, writer: WARCWriter, request: Request, response: Response) -> None:
         # One fetch time, to the second, shared by the WARC record and the dataset row.
         fetched = datetime.now(UTC).replace(microsecond=0)
         request.meta["micnews_fetched_at"] = fetched
@@ -88,10 +111,10 @@ class WarcWriterMiddleware:
                                           protocol="HTTP/1.1"),
             warc_headers_dict={"WARC-Date": date},
         ))
+        self._fh.flush()
         self.stats.inc_value("micnews/warc_records")
         if self._fh.tell() >= self.max_bytes:
             self._rotate()
-        return response
 
     def _current(self) -> WARCWriter:
         if self._writer is None:
@@ -108,9 +131,11 @@ class WarcWriterMiddleware:
     def close(self) -> None:
         """Flush and close the current file."""
         if self._fh is not None:
-            self._fh.close()
-            self._fh = None
-            self._writer = None
+            fh, self._fh, self._writer = self._fh, None, None
+            try:
+                fh.close()
+            except OSError:  # a full disk may refuse the last bytes too
+                logger.warning("%s: could not be closed cleanly", fh.name)
 
 
 def iter_pages(path: str | Path) -> Iterator[Page]:
@@ -129,7 +154,7 @@ def iter_pages(path: str | Path) -> Iterator[Page]:
 
 def _pages(fh: Any) -> Iterator[Page]:
     for record in ArchiveIterator(fh):
-        if record.rec_type != "response":
+        if record.rec_type != "response" or record.http_headers is None:
             continue
         headers = {k.lower(): v for k, v in record.http_headers.headers}
         status = int(record.http_headers.get_statuscode() or 0)

@@ -280,19 +280,20 @@ def committed_urls(out: Path) -> set[str]:
 
 
 # The crawl command with the disk filling up under one writer: ``write_table`` (Parquet)
-# or ``write_record`` (WARC) succeeds ``after`` times, then writes half and fails ENOSPC.
+# or ``write_record`` (WARC) succeeds ``after`` times, then writes half and fails ENOSPC
+# (``times`` times, 0 = for good; then the space comes back).
 _FULL_DISK = r"""
 import errno, sys
 import pyarrow.parquet as pq
 import crawler.warc as warc
 from pathlib import Path
-what, after = sys.argv[1], int(sys.argv[2])
+what, after, times = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 calls = []
 
 def full(real, write_half):
     def writer(*args, **kwargs):
         calls.append(1)
-        if len(calls) > after:
+        if len(calls) > after and (not times or len(calls) <= after + times):
             write_half(*args)
             raise OSError(errno.ENOSPC, "No space left on device")
         return real(*args, **kwargs)
@@ -305,16 +306,18 @@ else:
     def half(self, record, *rest):
         self.out.write(b"\x1f\x8b\x08\x00 half a gzip member")
     warc.WARCWriter.write_record = full(real, half)
-sys.argv = ["micnews", *sys.argv[3:]]
+sys.argv = ["micnews", *sys.argv[4:]]
 from crawler.cli import main
 main()
 """
 
 
 def crawl_with_full_disk(site: MisbehavingSite, out: Path, what: str, after: int,
-                         *extra: str) -> subprocess.CompletedProcess:
-    """``micnews crawl`` of ``site`` whose ``what`` (parquet|warc) writes fail after ``after``."""
+                         *extra: str, times: int = 0) -> subprocess.CompletedProcess:
+    """``micnews crawl`` of ``site`` whose ``what`` (parquet|warc) writes fail after ``after``
+    (``times`` writes, or all of them)."""
     return subprocess.run(
-        [sys.executable, "-c", _FULL_DISK, what, str(after), "crawl", site.base + "/",
+        [sys.executable, "-c", _FULL_DISK, what, str(after), str(times), "crawl",
+         site.base + "/",
          "--out", str(out), *FAST, *extra],
         cwd=ROOT, capture_output=True, text=True, timeout=120)

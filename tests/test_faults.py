@@ -10,6 +10,7 @@ the fault table printed at the end of the session (tests/conftest.py).
 from __future__ import annotations
 
 import errno
+import json
 import resource
 import signal
 import subprocess
@@ -23,6 +24,7 @@ from warcio.archiveiterator import ArchiveIterator
 from cleaners.dataset import DatasetWriter, data_files
 from cleaners.record import Record
 from crawler.demo.server import SiteServer
+from crawler.urls import canonical_url
 from crawler.warc import iter_pages
 from tests.faultserver import (
     MisbehavingSite,
@@ -288,6 +290,26 @@ def test_disk_full_while_writing_then_next_run(site, tmp_path, what, after):
     present = _exactly_once(site, out)
     report(f"disk full while writing {what}", site.urls(), present,
            "test_disk_full_while_writing_then_next_run")
+
+
+def test_disk_full_for_a_moment_while_writing_the_warc(site, tmp_path):
+    """One WARC write fails half-way (the disk was full for a moment): the file is cut
+    back to its last whole record, so the archive still replays every page of the dataset."""
+    out = tmp_path / "out"
+    result = crawl_with_full_disk(site, out, "warc", 6, "--set", "MICNEWS_BATCH_SIZE=1",
+                                  "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=1", times=1)
+    assert "No space left on device" in result.stderr, result.stderr[-3000:]
+    written = dataset_urls(out)
+    replayed = {canonical_url(p.url) for warc in sorted((out / "warc").glob("*.warc.gz"))
+                for p in iter_pages(warc) if p.status == 200}
+    assert set(written) <= replayed, "every row of the dataset has its raw response"
+    stats = json.loads(next((out / "runs").glob("*.json")).read_text())
+    assert stats["micnews/warc_write_errors"] == 1
+    again = site.crawl(out)
+    assert again.returncode == 0, again.stderr[-3000:]
+    present = _exactly_once(site, out)
+    report("disk full for one WARC write", site.urls(), present,
+           "test_disk_full_for_a_moment_while_writing_the_warc")
 
 
 def _fsize_limit(limit: int):
