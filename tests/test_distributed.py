@@ -146,9 +146,7 @@ def _workers_key(client: redis.Redis) -> bytes:
 def test_seed_then_two_workers_share_the_crawl(redis_url, sites, fixture_expected, tmp_path):
     out = tmp_path / "out"
     client = redis.Redis.from_url(redis_url)
-    for server in sites.values():  # a crawl longer than an idle worker's 5 s poll
-        server.delay = 0.25
-    idle = ["--set", "MICNEWS_REDIS_IDLE_SECONDS=8"]
+    idle = ["--set", "MICNEWS_REDIS_IDLE_SECONDS=5"]
     workers = [_worker(redis_url, sites, out, *idle) for _ in range(2)]
     try:
         _wait_for(lambda: _workers_key(client) and client.scard(_workers_key(client)) == 2)
