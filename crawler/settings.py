@@ -54,6 +54,7 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     "crawler.offsite.SiteOffsiteMiddleware": 50,
     "crawler.fetcherrors.FetchErrorMiddleware": 60,  # failures after retries: one log line
+    "crawler.offsite.OffsiteRedirectMiddleware": 610,  # before RedirectMiddleware (600)
     "crawler.incremental.IncrementalMiddleware": 90,  # before robots: known articles cost nothing
     "crawler.warc.WarcWriterMiddleware": 580,  # after decompression (590), before retries (550)
     "crawler.backoff.RetryBackoffMiddleware": 560,  # a retried request waits 1, 2, 4… s first

@@ -103,6 +103,7 @@ def test_hostile_responses_are_cut_and_nothing_off_site_is_fetched(site, tmp_pat
     out = tmp_path / "out"
     result = site.crawl(out)
     assert result.returncode == 0, result.stderr[-3000:]
+    assert "Traceback" not in result.stderr, "each failure is one log line"
     present = _exactly_once(site, out)
     assert site.other.requests == [], "nothing outside the configured site is fetched"
     paths = site.server.paths()
