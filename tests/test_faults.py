@@ -364,8 +364,10 @@ def test_disk_full_keeps_the_batch_and_leaves_no_partial_file(tmp_path, monkeypa
     assert ds.dataset(tmp_path / "articles", format="parquet").count_rows() == 1
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
-def test_signal_mid_crawl_then_next_run(site, tmp_path, sig):
+@pytest.mark.parametrize(("sig", "twice"), [(signal.SIGTERM, False), (signal.SIGTERM, True),
+                                          (signal.SIGKILL, False)],
+                         ids=["SIGTERM", "SIGTERM-twice", "SIGKILL"])
+def test_signal_mid_crawl_then_next_run(site, tmp_path, sig, twice):
     for i in range(3):
         site.add_article(f"more-{i}")
     site.server.delay = 0.3
@@ -374,12 +376,15 @@ def test_signal_mid_crawl_then_next_run(site, tmp_path, sig):
                       "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=1")
     _wait_for(lambda: len(site.article_fetches()) >= 2)
     proc.send_signal(sig)
+    if twice:  # a second SIGTERM forces the stop, without the graceful close
+        time.sleep(0.2)
+        proc.send_signal(sig)
     _stdout, stderr = proc.communicate(timeout=60)
-    if sig == signal.SIGTERM:
+    if sig == signal.SIGKILL:
+        assert proc.returncode == -signal.SIGKILL
+    elif not twice:
         assert proc.returncode == 3, stderr[-3000:]  # interrupted, what was written stays
         assert "Traceback" not in stderr
-    else:
-        assert proc.returncode == -signal.SIGKILL
     partial = dataset_urls(out)
     assert committed_urls(out) <= set(partial), "every committed record is in the dataset"
     if sig == signal.SIGKILL:
@@ -389,7 +394,8 @@ def test_signal_mid_crawl_then_next_run(site, tmp_path, sig):
     again = site.crawl(out)
     assert again.returncode == 0, again.stderr[-3000:]
     present = _exactly_once(site, out)
-    report(f"{sig.name} mid-crawl", site.urls(), present, "test_signal_mid_crawl_then_next_run")
+    report(f"{sig.name}{' twice' if twice else ''} mid-crawl", site.urls(), present,
+           "test_signal_mid_crawl_then_next_run")
 
 
 def test_two_runs_at_once(fixture_expected, tmp_path):
