@@ -53,7 +53,9 @@ def pytest_terminal_summary(terminalreporter) -> None:
         return
     width = max(len(r.fault) for r in results)
     terminalreporter.section("faults: records expected vs present")
-    terminalreporter.write_line(f"{'fault':<{width}}  expected  present  ok")
+    terminalreporter.write_line(f"{'fault':<{width}}  committed->kept  expected  present  ok")
     for r in results:
-        ok = "yes" if r.expected == r.present else "NO"
-        terminalreporter.write_line(f"{r.fault:<{width}}  {r.expected:>8}  {r.present:>7}  {ok}")
+        kept = "-" if r.committed is None else f"{r.committed}->{r.kept}"
+        ok = "yes" if r.expected == r.present and r.committed == r.kept else "NO"
+        terminalreporter.write_line(
+            f"{r.fault:<{width}}  {kept:>15}  {r.expected:>8}  {r.present:>7}  {ok}")

@@ -47,16 +47,24 @@ class FaultResult:
 
     fault: str
     expected: int
-    present: int
+    present: int  # after the next run (or after the one run of a hostile-server test)
     test: str
+    committed: int | None = None  # records committed when the fault struck...
+    kept: int | None = None  # ...and of those, the ones in the dataset right after it
 
 
 FAULT_RESULTS: list[FaultResult] = []
 
 
-def report(fault: str, expected: set[str], present: list[str], test: str) -> None:
-    """Add a line to the fault table (asserting is the test's job)."""
-    FAULT_RESULTS.append(FaultResult(fault, len(expected), len(present), test))
+def report(fault: str, expected: set[str], present: list[str], test: str,
+           after_fault: tuple[set[str], list[str]] | None = None) -> None:
+    """Add a line to the fault table (asserting is the test's job). ``after_fault``: the
+    URLs committed in the crawl state and the URLs in the dataset, right after the fault."""
+    line = FaultResult(fault, len(expected), len(present), test)
+    if after_fault is not None:
+        committed, rows = after_fault
+        line.committed, line.kept = len(committed), len(committed & set(rows))
+    FAULT_RESULTS.append(line)
 
 
 # -- raw behaviours -------------------------------------------------------------------------
@@ -244,11 +252,6 @@ class MisbehavingSite:
             [sys.executable, "-m", "crawler.cli", "crawl", self.base + "/", "--out", str(out),
              *FAST, *extra], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
             text=True, **kwargs)
-
-    def article_fetches(self) -> list[str]:
-        """Expected-article paths requested so far."""
-        keys = self.urls()
-        return [p for p in self.server.paths() if canonical_url(self.base + p) in keys]
 
     def stop(self) -> None:
         """Stop both servers."""

@@ -259,6 +259,7 @@ def test_connection_reset_mid_body_then_next_run(site, tmp_path):
     first = site.crawl(out)
     assert first.returncode == 0, first.stderr[-3000:]
     got = dataset_urls(out)
+    after_fault = (committed_urls(out), got)
     assert sorted(got) == sorted(site.urls() - site.urls({broken})), "all but the broken one"
     assert site.urls({broken}).isdisjoint(committed_urls(out)), "a cut page is not committed"
 
@@ -267,7 +268,7 @@ def test_connection_reset_mid_body_then_next_run(site, tmp_path):
     assert second.returncode == 0, second.stderr[-3000:]
     present = _exactly_once(site, out)
     report("connection reset mid-body", site.urls(), present,
-           "test_connection_reset_mid_body_then_next_run")
+           "test_connection_reset_mid_body_then_next_run", after_fault)
 
 
 @pytest.mark.parametrize(("what", "after"), [("parquet", 2), ("warc", 12)])
@@ -281,6 +282,7 @@ def test_disk_full_while_writing_then_next_run(site, tmp_path, what, after):
                                   "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=1")
     assert "No space left on device" in result.stderr, result.stderr[-3000:]
     partial = dataset_urls(out)  # every file readable
+    after_fault = (committed_urls(out), partial)
     assert committed_urls(out) <= set(partial), "every committed record is in the dataset"
     assert len(partial) < len(site.expected), "the fault did cost something"
     assert what != "parquet" or len(partial) == after, "the files written before it stay"
@@ -292,7 +294,7 @@ def test_disk_full_while_writing_then_next_run(site, tmp_path, what, after):
     assert again.returncode == 0, again.stderr[-3000:]
     present = _exactly_once(site, out)
     report(f"disk full while writing {what}", site.urls(), present,
-           "test_disk_full_while_writing_then_next_run")
+           "test_disk_full_while_writing_then_next_run", after_fault)
 
 
 def test_disk_full_for_a_moment_while_writing_the_warc(site, tmp_path):
@@ -303,6 +305,7 @@ def test_disk_full_for_a_moment_while_writing_the_warc(site, tmp_path):
                                   "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=1", times=1)
     assert "No space left on device" in result.stderr, result.stderr[-3000:]
     written = dataset_urls(out)
+    after_fault = (committed_urls(out), written)
     replayed = {canonical_url(p.url) for warc in sorted((out / "warc").glob("*.warc.gz"))
                 for p in iter_pages(warc) if p.status == 200}
     assert set(written) <= replayed, "every row of the dataset has its raw response"
@@ -312,7 +315,7 @@ def test_disk_full_for_a_moment_while_writing_the_warc(site, tmp_path):
     assert again.returncode == 0, again.stderr[-3000:]
     present = _exactly_once(site, out)
     report("disk full for one WARC write", site.urls(), present,
-           "test_disk_full_for_a_moment_while_writing_the_warc")
+           "test_disk_full_for_a_moment_while_writing_the_warc", after_fault)
 
 
 def _fsize_limit(limit: int):
@@ -374,7 +377,7 @@ def test_signal_mid_crawl_then_next_run(site, tmp_path, sig, twice):
     out = tmp_path / "out"
     proc = site.popen(out, "--set", "MICNEWS_BATCH_SIZE=1",
                       "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=1")
-    _wait_for(lambda: len(site.article_fetches()) >= 2)
+    _wait_for(lambda: len(committed_urls(out)) >= 2)  # two records are in the dataset
     proc.send_signal(sig)
     if twice:  # a second SIGTERM forces the stop, without the graceful close
         time.sleep(0.2)
@@ -386,6 +389,7 @@ def test_signal_mid_crawl_then_next_run(site, tmp_path, sig, twice):
         assert proc.returncode == 3, stderr[-3000:]  # interrupted, what was written stays
         assert "Traceback" not in stderr
     partial = dataset_urls(out)
+    after_fault = (committed_urls(out), partial)
     assert committed_urls(out) <= set(partial), "every committed record is in the dataset"
     if sig == signal.SIGKILL:
         assert len(partial) < len(site.expected), "killed before the end"
@@ -395,7 +399,7 @@ def test_signal_mid_crawl_then_next_run(site, tmp_path, sig, twice):
     assert again.returncode == 0, again.stderr[-3000:]
     present = _exactly_once(site, out)
     report(f"{sig.name}{' twice' if twice else ''} mid-crawl", site.urls(), present,
-           "test_signal_mid_crawl_then_next_run")
+           "test_signal_mid_crawl_then_next_run", after_fault)
 
 
 def test_two_runs_at_once(fixture_expected, tmp_path):
