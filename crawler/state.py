@@ -141,18 +141,25 @@ class CrawlState:
     def reconcile(self, dataset_files: Iterable[Path]) -> int:
         """Commit the URLs of dataset files written after the last commit (a kill in between)."""
         known = {r[0] for r in self.db.execute("SELECT name FROM files")}
-        added = 0
-        for path in dataset_files:
-            if path.name in known:
-                continue
-            try:
-                urls = pq.read_table(path, columns=["url"]).column("url").to_pylist()
-            except Exception:  # unreadable file: leave it to the dataset tools
-                continue
-            self.commit(urls, path.name)
-            added += len(urls)
-        return added
+        return commit_unknown_files(self, known, dataset_files)
 
     def counts(self) -> dict[str, int]:
         """Rows per kind (for summaries)."""
         return dict(self.db.execute("SELECT kind, count(*) FROM urls GROUP BY kind").fetchall())
+
+
+def commit_unknown_files(state: StateStore, known: set[str], dataset_files: Iterable[Path]) -> int:
+    """Commit the URLs of every dataset file whose name is not in ``known`` (files renamed
+    into the dataset after the last commit, e.g. by a run killed in between); returns how
+    many URLs that committed. An unreadable file is left to the dataset tools."""
+    added = 0
+    for path in dataset_files:
+        if path.name in known:
+            continue
+        try:
+            urls = pq.read_table(path, columns=["url"]).column("url").to_pylist()
+        except Exception:  # noqa: BLE001,S112 - unreadable or still being renamed
+            continue
+        state.commit(urls, path.name)
+        added += len(urls)
+    return added

@@ -18,8 +18,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-import pyarrow.parquet as pq
 import redis
+
+from crawler.state import commit_unknown_files
 
 FIELDS = ("kind", "etag", "last_modified", "lastmod", "content_hash", "committed", "fetched_at")
 
@@ -101,18 +102,8 @@ class RedisCrawlState:
 
     def reconcile(self, dataset_files: Iterable[Path]) -> int:
         """Commit the URLs of dataset files written after the last commit (a kill in between)."""
-        known = self.redis.smembers(f"{self.prefix}:files")
-        added = 0
-        for path in dataset_files:
-            if path.name in known:
-                continue
-            try:
-                urls = pq.read_table(path, columns=["url"]).column("url").to_pylist()
-            except Exception:  # unreadable or still being renamed: leave it
-                continue
-            self.commit(urls, path.name)
-            added += len(urls)
-        return added
+        return commit_unknown_files(self, self.redis.smembers(f"{self.prefix}:files"),
+                                    dataset_files)
 
     def claim_first(self, key: str, url: str) -> bool:
         """True when ``url`` is the first page to write ``key`` (a canonical URL or a content
