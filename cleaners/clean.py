@@ -194,6 +194,7 @@ def _clean(page: Page, template: SiteTemplate | None, removed: Counter[str]) -> 
         published_at=_vn(published),
         updated_at=_vn(extracted.updated_at),
         images=list(extracted.images),
+        attachments=list(extracted.attachments),
         tags=list(extracted.tags),
         language=extracted.language or "vi",
         word_count=len(text.split()),

@@ -31,6 +31,7 @@ from urllib.parse import urljoin
 
 from lxml import html as lhtml
 
+from cleaners.attachments import find_attachments
 from cleaners.boilerplate import Markers, is_boilerplate, strip_boilerplate
 from cleaners.dates import parse_iso_datetime, parse_vn_datetime
 from cleaners.decode import repair_text
@@ -519,7 +520,11 @@ def extract_with_profile(
                     removed["dropped"] += 1
                     _remove(el)
 
-    # 2. images and captions: home image containers first, then lead and body
+    # 2. documents linked from the article (before image/caption handling edits the tree)
+    attachments = find_attachments(
+        [lead_el, body, *(el for sel in profile.attachments for el in css(sel)(tree))], base)
+
+    # 3. images and captions: home image containers first, then lead and body
     images: list[Image] = []
     for sel in profile.images:
         for el in css(sel)(tree):
@@ -528,7 +533,7 @@ def extract_with_profile(
     for container in (c for c in (lead_el, body) if c is not None):
         take_images(container, base, images, removed)
 
-    # 3. bylines typed as the last right-aligned <p><strong> of the body
+    # 4. bylines typed as the last right-aligned <p><strong> of the body
     author = source = None
     if profile.right_strong_byline:
         for line in take_right_byline(body, markers):
@@ -536,14 +541,14 @@ def extract_with_profile(
             a, s = interpret_byline(line)
             author, source = author or a, source or s
 
-    # 4. paragraphs, boilerplate, labelled lines at the end
+    # 5. paragraphs, boilerplate, labelled lines at the end
     paragraphs, n = strip_boilerplate(paragraphs_of(body), markers)
     removed["boilerplate"] += n
     paragraphs, a, s, n = _take_labelled(paragraphs)
     removed["bylines"] += n
     author, source = author or a, source or s
 
-    # 5. lead and its source tag
+    # 6. lead and its source tag
     lead = None
     if lead_el is not None:
         lead_paras, n = strip_boilerplate(paragraphs_of(lead_el), markers)
@@ -558,7 +563,7 @@ def extract_with_profile(
     if lead is None and not paragraphs:
         return None
 
-    # 6. bylines outside the body: selectors, then labelled blocks
+    # 7. bylines outside the body: selectors, then labelled blocks
     for value in select_all(tree, profile.author) + select_all(tree, profile.source):
         a, s = interpret_byline(value)
         author, source = author or a, source or s
@@ -582,6 +587,7 @@ def extract_with_profile(
         published_at=published,
         updated_at=updated,
         images=images,
+        attachments=attachments,
         tags=find_tags(tree, profile.tags),
         canonical_url=urljoin(base, canonical) if canonical else None,
         language=find_language(tree, sample),

@@ -19,6 +19,7 @@ import trafilatura
 from lxml import etree
 from lxml import html as lhtml
 
+from cleaners.attachments import attachments_in_text
 from cleaners.boilerplate import strip_boilerplate
 from cleaners.dates import parse_iso_datetime, parse_vn_datetime
 from cleaners.record import Extracted, Image
@@ -444,6 +445,7 @@ def _from_document(doc, root: lhtml.HtmlElement, url: str, template: SiteTemplat
         author=author or None,
         published_at=published,
         images=images,
+        attachments=attachments_in_text(root, paragraphs, url),
         tags=_tags(doc.tags or []),
         canonical_url=_canonical(root, url),
         language=(html_lang or "").split("-")[0].lower() or None,

@@ -54,6 +54,7 @@ class Profile:
     boilerplate_patterns: tuple[re.Pattern[str], ...]  # whole-paragraph regexes
     right_strong_byline: bool  # last right-aligned <p><strong> of the body is the byline
     crawl_deny: tuple[str, ...] = ()  # regexes of links the crawler must not follow (print views…)
+    attachments: tuple[str, ...] = ()  # blocks outside the body listing the article's files
 
     @property
     def markers(self) -> Markers:
@@ -104,6 +105,7 @@ def parse_profile(data: dict) -> Profile:
         boilerplate_patterns=tuple(re.compile(p) for p in bp.get("patterns") or ()),
         right_strong_byline=bool(data.get("byline", {}).get("right_strong", True)),
         crawl_deny=_tuple(data.get("crawl", {}), "deny"),
+        attachments=_tuple(sel, "attachments"),
     )
 
 

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import pyarrow as pa
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: attachments
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,14 @@ class Image:
     caption: str | None = None
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """A document the article links to (PDF, DOC…): absolute URL and the link's text."""
+
+    url: str
+    title: str | None = None
+
+
 @dataclass
 class Record:
     """One clean article. Field order is the column order of the dataset."""
@@ -63,6 +71,7 @@ class Record:
     published_at: datetime | None = None  # aware, Asia/Ho_Chi_Minh
     updated_at: datetime | None = None
     images: list[Image] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     language: str | None = "vi"
     word_count: int = 0
@@ -81,6 +90,8 @@ class Record:
                 value = value.isoformat()
             elif f.name == "images":
                 value = [{"url": i.url, "caption": i.caption} for i in value]
+            elif f.name == "attachments":
+                value = [{"url": d.url, "title": d.title} for d in value]
             out[f.name] = value
         return out
 
@@ -88,6 +99,7 @@ class Record:
         """Row for :data:`ARROW_SCHEMA` (datetimes stay datetimes)."""
         row = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
         row["images"] = [{"url": i.url, "caption": i.caption} for i in self.images]
+        row["attachments"] = [{"url": d.url, "title": d.title} for d in self.attachments]
         return row
 
     @classmethod
@@ -98,6 +110,7 @@ class Record:
             if kwargs.get(name):
                 kwargs[name] = datetime.fromisoformat(kwargs[name])
         kwargs["images"] = [Image(**i) for i in kwargs.get("images") or []]
+        kwargs["attachments"] = [Attachment(**d) for d in kwargs.get("attachments") or []]
         return cls(**{k: v for k, v in kwargs.items() if k in _FIELD_NAMES})
 
 
@@ -136,6 +149,10 @@ ARROW_SCHEMA = pa.schema(
             "images",
             pa.list_(pa.struct([pa.field("url", pa.string()), pa.field("caption", pa.string())])),
         ),
+        pa.field(
+            "attachments",
+            pa.list_(pa.struct([pa.field("url", pa.string()), pa.field("title", pa.string())])),
+        ),
         pa.field("tags", pa.list_(pa.string())),
         pa.field("language", pa.string()),
         pa.field("word_count", pa.int32()),
@@ -165,6 +182,7 @@ class Extracted:
     published_at: datetime | None = None
     updated_at: datetime | None = None
     images: list[Image] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     canonical_url: str | None = None
     language: str | None = None

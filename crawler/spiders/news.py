@@ -19,6 +19,7 @@ from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import IGNORED_EXTENSIONS, LinkExtractor
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
+from cleaners.attachments import ATTACHMENT_EXTENSIONS
 from cleaners.clean import site_of
 from cleaners.profile import crawl_deny_patterns
 from cleaners.record import utcnow
@@ -28,7 +29,6 @@ from crawler.sites import Site, load_sites, resolve_targets
 from crawler.urls import canonical_url, out_of_range_date, page_number, trap_key
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml")
-ATTACHMENTS = ["pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "rtf", "odt", "ods"]
 
 
 class NewsSpider(scrapy.Spider):
@@ -46,7 +46,7 @@ class NewsSpider(scrapy.Spider):
         # A site is its host and port (site_of: no credentials, no default port): two
         # sites may share a host.
         self._site_of_netloc = {site_of(s.root): s.name for s in self.sites}
-        skip = sorted(set(IGNORED_EXTENSIONS) | set(ATTACHMENTS))
+        skip = sorted(set(IGNORED_EXTENSIONS) | set(ATTACHMENT_EXTENSIONS))  # listed, not fetched
         # print/e-mail/save views of an article are copies of it (denied by the profiles)
         self.links = LinkExtractor(deny_extensions=skip, deny=crawl_deny_patterns(), unique=True)
         self._calendar_pages: Counter[str] = Counter()
