@@ -68,6 +68,13 @@ def _exactly_once(site: MisbehavingSite, out: Path) -> list[str]:
     return present
 
 
+def _next_run_completes(site, out: Path, fault: str, test: str, after_fault) -> None:
+    """The run after the fault finishes the work: every article exactly once; reported."""
+    again = site.crawl(out)
+    assert again.returncode == 0, again.stderr[-3000:]
+    report(fault, site.urls(), _exactly_once(site, out), test, after_fault)
+
+
 # -- hostile responses ----------------------------------------------------------------------
 def test_hostile_responses_are_cut_and_nothing_off_site_is_fetched(site, tmp_path):
     other_host = f"http://localhost:{site.other.port}"  # another host name
@@ -290,11 +297,8 @@ def test_disk_full_while_writing_then_next_run(site, tmp_path, what, after):
     for warc in (out / "warc").glob("*.warc.gz"):
         list(iter_pages(warc))  # a half-written WARC record ends the replay, quietly
 
-    again = site.crawl(out)
-    assert again.returncode == 0, again.stderr[-3000:]
-    present = _exactly_once(site, out)
-    report(f"disk full while writing {what}", site.urls(), present,
-           "test_disk_full_while_writing_then_next_run", after_fault)
+    _next_run_completes(site, out, f"disk full while writing {what}",
+                        "test_disk_full_while_writing_then_next_run", after_fault)
 
 
 def test_disk_full_for_a_moment_while_writing_the_warc(site, tmp_path):
@@ -395,11 +399,8 @@ def test_signal_mid_crawl_then_next_run(site, tmp_path, sig, twice):
         assert len(partial) < len(site.expected), "killed before the end"
 
     site.server.delay = 0
-    again = site.crawl(out)
-    assert again.returncode == 0, again.stderr[-3000:]
-    present = _exactly_once(site, out)
-    report(f"{sig.name}{' twice' if twice else ''} mid-crawl", site.urls(), present,
-           "test_signal_mid_crawl_then_next_run", after_fault)
+    _next_run_completes(site, out, f"{sig.name}{' twice' if twice else ''} mid-crawl",
+                        "test_signal_mid_crawl_then_next_run", after_fault)
 
 
 def test_two_runs_at_once(fixture_expected, tmp_path):
