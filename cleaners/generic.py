@@ -295,6 +295,21 @@ def _linked_share(root: lhtml.HtmlElement, paragraphs: list[str]) -> float:
     return linked / total if total else 1.0
 
 
+_LIST_NUMBER = re.compile(r"^\d{1,2}[.)]?\s+")
+MAX_LINK_LINE_WORDS = 25
+
+
+def _drop_link_lines(root: lhtml.HtmlElement, paragraphs: list[str]) -> tuple[list[str], int]:
+    """Drop paragraphs that are nothing but the text of one headline link on the page (a
+    numbered "most read" item included): related-news lists, not article text."""
+    links = {block_key(a.text_content()) for a in root.iter("a")
+             if len(a.text_content().split()) >= 4}
+    kept = [p for p in paragraphs
+            if len(p.split()) > MAX_LINK_LINE_WORDS
+            or block_key(_LIST_NUMBER.sub("", p)) not in links]
+    return kept, len(paragraphs) - len(kept)
+
+
 def _teaser_share(root: lhtml.HtmlElement, paragraphs: list[str]) -> float:
     """Share of the text's characters in teaser summaries: paragraphs whose small
     enclosing card also holds a headline link (listing pages whose summaries trafilatura
@@ -305,6 +320,7 @@ def _teaser_share(root: lhtml.HtmlElement, paragraphs: list[str]) -> float:
         if 40 <= len(text) <= 1500:
             index.setdefault(block_key(text), el)
     total = teaser = 0
+    keys = [block_key(p) for p in paragraphs if len(p) >= 40]
     for para in paragraphs:
         total += len(para)
         el = index.get(block_key(para)) if len(para) >= 40 else None
@@ -314,6 +330,9 @@ def _teaser_share(root: lhtml.HtmlElement, paragraphs: list[str]) -> float:
         for anc in list(el.iterancestors())[:3]:
             if len(anc.text_content()) > limit:
                 break
+            anc_key = block_key(anc.text_content())
+            if sum(k in anc_key for k in keys) > 1:
+                break  # a card holds one summary; this is a short article with links
             if any(
                 len(a.text_content().split()) >= 6 and a not in el.iterdescendants()
                 for a in anc.iter("a")
@@ -433,6 +452,11 @@ def _from_document(doc, root: lhtml.HtmlElement, url: str, template: SiteTemplat
         return None
     if _teaser_share(root, paragraphs) > MAX_LINKED_SHARE:
         return None
+    # After the listing checks (which need them): headline links trafilatura kept as lines
+    # ("Tin liên quan", "Đọc nhiều" lists next to the article) leave the text.
+    paragraphs, n = _drop_link_lines(root, paragraphs)
+    if n:
+        removed["link_lines"] = n
 
     lead = find_lead(root, paragraphs, title)
     author = norm_space(doc.author or "") or byline

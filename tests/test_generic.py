@@ -185,3 +185,49 @@ def test_date_and_view_count_lines_leave_the_body(line: str, is_meta: bool) -> N
 def test_degenerate_input_gives_none_not_an_error(html: str) -> None:
     assert extract_generic(html, "https://stttt.tinhdemo.gov.vn/x") is None
     assert isinstance(page_blocks(html), list)
+
+
+# --- related headlines and short articles with a related box --------------------------
+_ARTICLE_PARAS = [
+    "Sáng 12/3, Sở Thông tin và Truyền thông tỉnh tổ chức hội nghị tổng kết công tác chuyển "
+    "đổi số năm 2023 với sự tham dự của đại diện các sở, ngành và địa phương trong tỉnh.",
+    "Theo báo cáo, trong năm qua tỉnh đã đưa vào vận hành nền tảng dữ liệu dùng chung, cung "
+    "cấp hơn 1.200 dịch vụ công trực tuyến toàn trình cho người dân và doanh nghiệp.",
+    "Phát biểu tại hội nghị, Giám đốc Sở đề nghị các đơn vị tiếp tục rà soát quy trình, bảo "
+    "đảm an toàn thông tin và nâng cao kỹ năng số cho cán bộ, công chức cấp xã.",
+    "Dịp này, UBND tỉnh đã tặng bằng khen cho 15 tập thể và 20 cá nhân có thành tích xuất "
+    "sắc trong triển khai chuyển đổi số năm 2023.",
+]
+_RELATED = ["Hội nghị giao ban báo chí quý III năm 2023 của tỉnh",
+            "Khai trương Trung tâm giám sát điều hành đô thị thông minh",
+            "Tập huấn kỹ năng số cho cán bộ cấp xã trên địa bàn tỉnh",
+            "Phát động cuộc thi tìm hiểu về chuyển đổi số năm 2023"]
+
+
+def _related_page() -> str:
+    paras = "".join(f"<p>{p}</p>" for p in _ARTICLE_PARAS)
+    related = "".join(f"<p><a href='/tin-{i}.html'>{t}</a></p>" for i, t in enumerate(_RELATED))
+    return ("<html><head><title>Tổng kết chuyển đổi số năm 2023</title></head><body>"
+            "<div class='menu'><a href='/'>Trang chủ</a></div><article>"
+            f"<h1>Tổng kết chuyển đổi số năm 2023</h1>{paras}"
+            f"<div class='related'><p>Tin liên quan</p>{related}</div></article>"
+            "<footer>Bản quyền</footer></body></html>")
+
+
+def test_short_article_with_a_related_box_is_not_a_teaser_listing() -> None:
+    """The <article> holding four paragraphs and four headline links is small enough to
+    look like a teaser card; a card holds one summary, so this is an article."""
+    ex = extract_generic(_related_page(), "https://stttt.example.gov.vn/tin-tuc/tong-ket.html")
+    assert ex is not None
+    assert ex.paragraphs == _ARTICLE_PARAS
+
+
+def test_headline_link_lines_leave_the_text() -> None:
+    from cleaners.clean import parse_html
+    from cleaners.generic import _drop_link_lines
+
+    root = parse_html(_related_page())
+    lines = [*_ARTICLE_PARAS, *_RELATED, f"2 {_RELATED[1]}", "Tin liên quan"]
+    kept, removed = _drop_link_lines(root, lines)
+    assert kept == [*_ARTICLE_PARAS, "Tin liên quan"]
+    assert removed == len(_RELATED) + 1
