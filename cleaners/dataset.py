@@ -66,9 +66,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
+import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
 from cleaners.record import ARROW_SCHEMA, VN_TZ, Record
+from cleaners.storage import Location, StorageError, display, locate
 
 ARTICLES_DIR = "articles"
 SITE_KEY = "site_key"
@@ -84,8 +86,15 @@ class DatasetError(Exception):
 
 
 def articles_dir(out: str | os.PathLike[str]) -> Path:
-    """Folder holding the Parquet files of a dataset rooted at ``out``."""
-    return Path(out) / ARTICLES_DIR
+    """Local folder holding the Parquet files of a dataset rooted at ``out``.
+
+    ``out`` may be a ``file://`` URI; a remote URI raises :class:`StorageError`
+    (use :func:`load`, :func:`data_files` or :class:`DatasetWriter`, which take both).
+    """
+    loc = locate(out)
+    if loc.remote:
+        raise StorageError(f"{display(out)} is not a local folder")
+    return loc.staging / ARTICLES_DIR
 
 
 def site_key(site: str | None) -> str:
@@ -162,14 +171,16 @@ class DatasetWriter:
     """Buffers records and flushes them as Parquet files, ``batch_size`` rows per flush."""
 
     def __init__(self, out: str | os.PathLike[str], batch_size: int = 500) -> None:
-        self.out = Path(out)
-        self.dir = articles_dir(out)
+        self.location = locate(out)
+        # a remote dataset: files are staged in this process's outbox, then uploaded
+        self.dir = self.location.write_root() / ARTICLES_DIR
         self.batch_size = max(1, batch_size)
         self.run_id = new_run_id()
         self._buffer: list[Record] = []
         self._seq = 0
         self.rows_written = 0
         self.files: list[Path] = []
+        self._staged: list[Path] = []  # published, local copy kept until release()
 
     def write(self, record: Record) -> None:
         """Add one record; flushes when the batch is full."""
@@ -178,7 +189,11 @@ class DatasetWriter:
             self.flush()
 
     def flush(self) -> list[Path]:
-        """Write buffered rows, one new file per partition (each atomically). Returns paths."""
+        """Write buffered rows, one new file per partition (each atomically). Returns paths.
+
+        On a remote dataset each file is uploaded before this returns; its local copy
+        stays until :meth:`release` (the crawl state reconciles from it after a kill).
+        """
         if not self._buffer:
             return []
         groups: dict[tuple[str, int], list[Record]] = defaultdict(list)
@@ -189,6 +204,8 @@ class DatasetWriter:
             folder = self.dir / f"{SITE_KEY}={key}" / f"{YEAR_KEY}={year}"
             final = folder / f"part-{self.run_id}-{self._seq:05d}.parquet"
             write_parquet_atomic(records_to_table(records, DATASET_SCHEMA), final)
+            self.location.publish(final, keep_local=True)
+            self._staged.append(final)
             self._seq += 1
             self.rows_written += len(records)
             self.files.append(final)
@@ -196,20 +213,44 @@ class DatasetWriter:
         self._buffer.clear()
         return written
 
+    def release(self) -> None:
+        """Drop the local copies of published files (remote datasets; call after the
+        crawl state has committed their URLs)."""
+        for path in self._staged:
+            self.location.discard(path)
+        self._staged.clear()
+
     def close(self) -> None:
         """Flush what is left."""
         self.flush()
+        self.release()
 
 
 def _hidden(path: Path, root: Path) -> bool:
     return any(part.startswith((".", "_")) for part in path.relative_to(root).parts)
 
 
+def _remote_files(loc: Location, site: str | None) -> list[str]:
+    assert loc.filesystem is not None
+    root = loc.remote_path(ARTICLES_DIR)
+    base = f"{root}/{SITE_KEY}={site_key(site)}" if site else root
+    infos = loc.filesystem.get_file_info(pafs.FileSelector(base, recursive=True,
+                                                            allow_not_found=True))
+    return sorted(i.path for i in infos if i.type == pafs.FileType.File
+                  and i.path.endswith(".parquet")
+                  and not any(p.startswith((".", "_"))
+                              for p in i.path[len(root):].split("/")))
+
+
 def data_files(out: str | os.PathLike[str], site: str | None = None) -> list[Path]:
     """Committed Parquet files of the dataset (no temp or hidden files), sorted.
 
-    ``site`` limits the list to that site's partitions.
+    ``site`` limits the list to that site's partitions. On a remote dataset the paths
+    are keys inside its filesystem (read them with ``filesystem=locate(out).filesystem``).
     """
+    loc = locate(out)
+    if loc.remote:
+        return [Path(p) for p in _remote_files(loc, site)]
     root = articles_dir(out)
     if not root.is_dir():
         return []
@@ -221,22 +262,31 @@ def data_files(out: str | os.PathLike[str], site: str | None = None) -> list[Pat
 
 def check_dataset(out: str | os.PathLike[str]) -> list[Path]:
     """The data files, or :class:`DatasetError` when there is no readable dataset."""
-    root = articles_dir(out)
-    if not root.is_dir():
-        raise DatasetError(f"no dataset at {out} (missing folder {root})")
-    files = data_files(out)
-    if not files:
-        raise DatasetError(f"no dataset at {out} (no Parquet files under {root})")
+    loc = locate(out)
+    if loc.remote:
+        root = loc.remote_path(ARTICLES_DIR)
+        files = data_files(out)
+        if not files:
+            raise DatasetError(f"no dataset at {display(out)} (no Parquet files under {root})")
+    else:
+        root = articles_dir(out)
+        if not root.is_dir():
+            raise DatasetError(f"no dataset at {out} (missing folder {root})")
+        files = data_files(out)
+        if not files:
+            raise DatasetError(f"no dataset at {out} (no Parquet files under {root})")
     try:
-        pq.read_schema(files[0])
+        pq.read_schema(str(files[0]), filesystem=loc.filesystem)
     except (OSError, pa.ArrowException) as exc:
         raise DatasetError(f"unreadable dataset file {files[0]}: {exc}") from None
     return files
 
 
-def _read(path: Path, columns: list[str] | None = None) -> pa.Table:
+def _read(path: Path, columns: list[str] | None = None,
+          filesystem: pafs.FileSystem | None = None) -> pa.Table:
     """One file, conformed to DATASET_SCHEMA (older files lack ``dup_of``)."""
-    table = pq.read_table(path, columns=columns)
+    table = pq.read_table(str(path) if filesystem else path, columns=columns,
+                          filesystem=filesystem)
     wanted = columns or DATASET_SCHEMA.names
     arrays = []
     for name in wanted:
@@ -249,16 +299,17 @@ def _read(path: Path, columns: list[str] | None = None) -> pa.Table:
                                                          for n in wanted]))
 
 
-def read_columns(files: list[Path], columns: list[str] | None = None) -> list[pa.Table]:
+def read_columns(files: list[Path], columns: list[str] | None = None,
+                 filesystem: pafs.FileSystem | None = None) -> list[pa.Table]:
     """``columns`` of each file (conformed to :data:`DATASET_SCHEMA`), read in threads."""
     if len(files) < 4:
-        return [_read(f, columns) for f in files]
+        return [_read(f, columns, filesystem) for f in files]
     with ThreadPoolExecutor(max_workers=min(8, (os.cpu_count() or 2) * 2)) as pool:
-        return list(pool.map(lambda f: _read(f, columns), files))
+        return list(pool.map(lambda f: _read(f, columns, filesystem), files))
 
 
-def latest_masks(files: list[Path],
-                 tables: list[pa.Table] | None = None) -> dict[Path, pa.BooleanArray]:
+def latest_masks(files: list[Path], tables: list[pa.Table] | None = None,
+                 filesystem: pafs.FileSystem | None = None) -> dict[Path, pa.BooleanArray]:
     """Per file, which rows are the newest version of their URL.
 
     Newest ``fetched_at`` wins (null loses); ties go to the later file name (file
@@ -266,7 +317,7 @@ def latest_masks(files: list[Path],
     ``url`` and ``fetched_at`` columns if already read.
     """
     if tables is None:
-        tables = read_columns(files, ["url", "fetched_at"])
+        tables = read_columns(files, ["url", "fetched_at"], filesystem)
     sizes = [len(t) for t in tables]
     total = sum(sizes)
     if total == 0:
@@ -293,18 +344,26 @@ def latest_masks(files: list[Path],
 def load(out: str | os.PathLike[str] = "output", dedupe: bool = False) -> ds.Dataset:
     """The dataset under ``out`` as a ``pyarrow.dataset.Dataset`` (:data:`DATASET_SCHEMA`).
 
-    ``dedupe=True`` keeps only the newest row of each URL (see :func:`latest_masks`).
+    ``out`` is a folder or a filesystem URI (``s3://bucket/prefix?region=…``, see
+    :mod:`cleaners.storage`). ``dedupe=True`` keeps only the newest row of each URL
+    (see :func:`latest_masks`).
 
     >>> load("output").to_table().to_pandas()  # doctest: +SKIP
     """
-    root = articles_dir(out)
+    loc = locate(out)
+    fs = loc.filesystem
     if not dedupe:
-        return ds.dataset(root, format="parquet", schema=DATASET_SCHEMA)
+        if loc.remote:
+            return ds.dataset(loc.remote_path(ARTICLES_DIR), filesystem=fs, format="parquet",
+                              schema=DATASET_SCHEMA)
+        return ds.dataset(articles_dir(out), format="parquet", schema=DATASET_SCHEMA)
     files = data_files(out)
-    masks = latest_masks(files)
+    masks = latest_masks(files, filesystem=fs)
     if all(pc.all(m).as_py() for m in masks.values()):
-        return ds.dataset([str(f) for f in files], format="parquet", schema=DATASET_SCHEMA)
-    tables = [t.filter(masks[f]) for f, t in zip(files, read_columns(files), strict=True)]
+        return ds.dataset([str(f) for f in files], filesystem=fs, format="parquet",
+                          schema=DATASET_SCHEMA)
+    tables = [t.filter(masks[f])
+              for f, t in zip(files, read_columns(files, filesystem=fs), strict=True)]
     return ds.dataset(pa.concat_tables(tables), schema=DATASET_SCHEMA)
 
 

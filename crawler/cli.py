@@ -40,7 +40,8 @@ def crawl(
     targets: Annotated[list[str] | None, typer.Argument(
         help="Configured site names (see `micnews sites`) or URLs; none = all configured sites.",
         show_default=False)] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Dataset folder.")] = Path("output"),
+    out: Annotated[str, typer.Option("--out", "-o", help="Dataset folder, or a filesystem URI "
+                                     "(s3://bucket/prefix, gs://…, hdfs://…).")] = "output",
     max_pages: Annotated[int, typer.Option(help="Stop after this many pages (0 = no limit).")] = 0,
     since: Annotated[str | None, typer.Option(
         help="Write only articles published on or after this date (YYYY-MM-DD).")] = None,
@@ -189,8 +190,8 @@ def reclean(
     source: Annotated[Path, typer.Option(
         "--from", help="Dataset folder whose warc/ to replay (or a folder of WARC files).")]
         = Path("output"),
-    out: Annotated[Path, typer.Option("--out", "-o", help="Dataset folder to write.")]
-        = Path("output-reclean"),
+    out: Annotated[str, typer.Option("--out", "-o", help="Dataset folder to write.")]
+        = "output-reclean",
     workers: Annotated[int, typer.Option(help="Worker processes (0 = one per core).")] = 0,
 ) -> None:
     """Rebuild a dataset from the raw WARC archive with the current cleaners (no network)."""
@@ -199,14 +200,14 @@ def reclean(
 
     if not warc_files(source):
         raise fail(f"no WARC files under {source}")
-    _check_writable(out)
+    _check_writable(out, local_only="reclean")
     summary = run_reclean(source, out, workers=workers or None)
     table = Table(title="micnews reclean", show_header=False)
     for name, value in [("WARC files", summary.warc_files), ("pages", summary.pages),
                         ("articles written", summary.records),
                         ("not articles", summary.not_articles),
                         ("duplicates dropped", summary.duplicates),
-                        ("dataset", out / "articles")]:
+                        ("dataset", Path(out) / "articles")]:
         table.add_row(name, str(value))
     Console().print(table)
 
@@ -255,13 +256,25 @@ def _render(records: list[Record], fmt: Format) -> str:
     return "\n".join(blocks)
 
 
-def _check_writable(out: Path) -> None:
+def _check_writable(out: str | Path, local_only: str | None = None) -> None:
+    """Fail (one line) unless ``out`` can be written: a folder we can create and write,
+    or a filesystem URI that answers (its local staging folder writable too)."""
+    from cleaners.storage import StorageError, check_reachable, locate, require_local
+
     try:
-        out.mkdir(parents=True, exist_ok=True)
+        location = locate(out)
+        if local_only:
+            require_local(out, local_only)
+        check_reachable(location)
+    except StorageError as exc:
+        raise fail(str(exc)) from None
+    folder = location.staging
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise fail(f"cannot create output folder {out}: {exc.strerror or exc}") from None
-    if not os.access(out, os.W_OK):
-        raise fail(f"output folder {out} is not writable")
+        raise fail(f"cannot create output folder {folder}: {exc.strerror or exc}") from None
+    if not os.access(folder, os.W_OK):
+        raise fail(f"output folder {folder} is not writable")
 
 
 def _register_dataset_commands() -> None:

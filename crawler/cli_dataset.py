@@ -3,7 +3,9 @@
 They live on :data:`dataset_app`; the main ``micnews`` app adds them as top-level
 commands with ``app.registered_commands.extend(dataset_app.registered_commands)``.
 Every command prints a one-line error and exits with code 2 when the dataset is
-missing or unreadable.
+missing or unreadable. ``stats`` and ``export`` also read a dataset at a filesystem URI
+(``s3://…``, see :mod:`cleaners.storage`); ``compact`` and ``dedup`` rewrite files in
+place and take a local folder only.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ dataset_app = typer.Typer(
 )
 err = Console(stderr=True)
 
-OutOption = Annotated[Path, typer.Option("--out", help="Dataset folder.")]
+OutOption = Annotated[str, typer.Option("--out", help="Dataset folder (stats, export: or a "
+                                         "filesystem URI such as s3://bucket/prefix).")]
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
@@ -35,13 +38,18 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
-def _checked(out: Path) -> None:
+def _checked(out: str, local_only: str | None = None) -> None:
     from cleaners.dataset import DatasetError, check_dataset
+    from cleaners.storage import StorageError, require_local
 
     try:
+        if local_only:
+            require_local(out, local_only)
         check_dataset(out)
-    except DatasetError as exc:
+    except (DatasetError, StorageError) as exc:
         raise _fail(str(exc)) from None
+    except (OSError, ValueError) as exc:  # unreachable store, bad credentials
+        raise _fail(f"dataset error: {exc}".splitlines()[0]) from None
 
 
 def _guard(func: Any, *args: Any, **kwargs: Any) -> Any:
@@ -58,13 +66,13 @@ def _guard(func: Any, *args: Any, **kwargs: Any) -> Any:
 
 @dataset_app.command()
 def compact(
-    out: OutOption = Path("output"),
+    out: OutOption = "output",
     site: Annotated[str | None, typer.Option(help="Only this site's partitions.")] = None,
 ) -> None:
     """Rewrite partitions so each URL has one row (newest fetch wins)."""
     from cleaners.dataset import compact as run
 
-    _checked(out)
+    _checked(out, local_only="compact")
     report = _guard(run, out, site=site)
     Console().print(
         f"compacted: {report.rows_before} → {report.rows_after} rows, "
@@ -73,11 +81,11 @@ def compact(
 
 
 @dataset_app.command()
-def dedup(out: OutOption = Path("output")) -> None:
+def dedup(out: OutOption = "output") -> None:
     """Mark exact and near duplicates (the dup_of column), incrementally."""
     from cleaners.dedup import dedup as run
 
-    _checked(out)
+    _checked(out, local_only="dedup")
     r = _guard(run, out)
     Console().print(
         f"dedup: {r.rows} articles, {r.hashed} hashed, {r.reused} reused, "
@@ -102,12 +110,14 @@ def _empty_counts(table: Any) -> dict[str, int]:
     return counts
 
 
-def compute_stats(out: Path) -> dict[str, Any]:
+def compute_stats(out: str | Path) -> dict[str, Any]:
     """Rows per site/year, duplicates and empty fields of the dataset (newest rows)."""
     import pyarrow.compute as pc
 
     from cleaners.dataset import data_files, load, partition_year
+    from cleaners.storage import locate
 
+    fs = locate(out).filesystem
     table = load(out, dedupe=True).to_table()
     sites = table.column("site").to_pylist()
     years = [partition_year(d) for d in table.column("published_at").to_pylist()]
@@ -127,7 +137,7 @@ def compute_stats(out: Path) -> dict[str, Any]:
     same_hash = sum(c - 1 for h, c in Counter(h for h in hashes if h).items() if c > 1)
     return {
         "rows": table.num_rows,
-        "rows_stored": sum(_num_rows(f) for f in data_files(out)),
+        "rows_stored": sum(_num_rows(f, fs) for f in data_files(out)),
         "files": len(data_files(out)),
         "per_site_year": [{"site": s, "year": y, "rows": n} for (s, y), n in sorted(per.items())],
         "exact_duplicates": exact,
@@ -138,15 +148,15 @@ def compute_stats(out: Path) -> dict[str, Any]:
     }
 
 
-def _num_rows(path: Path) -> int:
+def _num_rows(path: Path, filesystem: Any = None) -> int:
     import pyarrow.parquet as pq
 
-    return pq.ParquetFile(path).metadata.num_rows
+    return pq.read_metadata(str(path), filesystem=filesystem).num_rows
 
 
 @dataset_app.command()
 def stats(
-    out: OutOption = Path("output"),
+    out: OutOption = "output",
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable JSON.")] = False,
 ) -> None:
     """Rows per site and year, duplicates, empty fields per column."""
@@ -156,7 +166,9 @@ def stats(
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
         return
     console = Console()
-    t = Table(title=f"micnews dataset {out}: rows per site and year")
+    from cleaners.storage import display
+
+    t = Table(title=f"micnews dataset {display(out)}: rows per site and year")
     t.add_column("site")
     t.add_column("year", justify="right")
     t.add_column("rows", justify="right")
@@ -195,7 +207,7 @@ def row_to_json(row: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _export(out: Path, fh: Any) -> int:
+def _export(out: str, fh: Any) -> int:
     from cleaners.dataset import load
 
     n = 0
@@ -210,7 +222,7 @@ def _export(out: Path, fh: Any) -> int:
 def export(
     fmt: Annotated[ExportFormat, typer.Option("--format", help="Output format.")] = (
         ExportFormat.jsonl),
-    out: OutOption = Path("output"),
+    out: OutOption = "output",
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Write to FILE instead of stdout.")] = None,
 ) -> None:

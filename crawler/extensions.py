@@ -7,12 +7,13 @@ import sys
 import time
 import uuid
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler
 from twisted.internet import task
+
+from cleaners.storage import display, locate
 
 
 class ProgressLine:
@@ -56,7 +57,8 @@ class StatsFile:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.folder = Path(crawler.settings.get("MICNEWS_OUT", "output")) / "runs"
+        self.location = locate(crawler.settings.get("MICNEWS_OUT", "output"))
+        self.folder = self.location.write_root() / "runs"
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StatsFile:
@@ -74,4 +76,7 @@ class StatsFile:
         tmp = path.with_name("." + path.name)
         tmp.write_text(json.dumps(stats, default=str, indent=2, sort_keys=True), "utf-8")
         tmp.replace(path)
-        self.crawler.stats.set_value("micnews/stats_file", str(path))
+        self.location.publish(path)  # a remote dataset: upload it
+        self.crawler.stats.set_value(
+            "micnews/stats_file", display(self.location.out).rstrip("/") + f"/runs/{path.name}"
+            if self.location.remote else str(path))

@@ -258,11 +258,15 @@ class ClaimingScheduler(Scheduler):
         # A dead worker may have renamed a Parquet file and died before committing its
         # URLs: commit them now, so the requeued articles in it are skipped, not rewritten.
         from cleaners.dataset import data_files
+        from cleaners.storage import locate
         from crawler.incremental import open_state
 
         settings = self.crawler.settings
-        if settings.getbool("MICNEWS_INCREMENTAL", True):
-            open_state(settings).reconcile(data_files(settings.get("MICNEWS_OUT", "output")))
+        out = settings.get("MICNEWS_OUT", "output")
+        # A remote dataset is not listed here (a cost per rescue): an article the dead
+        # worker uploaded but never committed is written again; load(dedupe=True) hides it.
+        if settings.getbool("MICNEWS_INCREMENTAL", True) and not locate(out).remote:
+            open_state(settings).reconcile(data_files(out))
 
     def work_elsewhere(self) -> bool:
         """True while the queue has requests or another live worker holds some."""

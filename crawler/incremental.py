@@ -17,6 +17,8 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request, Response
 from scrapy.settings import BaseSettings
 
+from cleaners.dataset import ARTICLES_DIR
+from cleaners.storage import locate, recover_outboxes
 from crawler.state import CrawlState, StateStore
 
 _STATES: dict[Path | str, StateStore] = {}
@@ -25,17 +27,19 @@ _STATES: dict[Path | str, StateStore] = {}
 def _state_key(settings: BaseSettings) -> Path | str:
     if settings.get("MICNEWS_REDIS_URL"):  # distributed crawl: the state lives in Redis
         return f"{settings['MICNEWS_REDIS_URL']}#{settings.get('MICNEWS_REDIS_PREFIX', 'micnews')}"
-    out = Path(settings.get("MICNEWS_OUT", "output"))
-    return Path(settings.get("MICNEWS_STATE") or out / "state.sqlite").resolve()
+    # a remote dataset keeps its state in the local staging folder (cleaners.storage)
+    staging = locate(settings.get("MICNEWS_OUT", "output")).staging
+    return Path(settings.get("MICNEWS_STATE") or staging / "state.sqlite").resolve()
 
 
 def open_state(settings: BaseSettings) -> StateStore:
     """The crawl state of the dataset named by ``MICNEWS_OUT`` (one connection per process):
     SQLite beside the dataset, or Redis when ``MICNEWS_REDIS_URL`` is set.
 
-    On first open, URLs of dataset files written after the last commit are committed.
+    On first open, URLs of dataset files written after the last commit are committed
+    (on a remote dataset: the files dead processes left in their outboxes, uploaded now).
     """
-    out = Path(settings.get("MICNEWS_OUT", "output"))
+    location = locate(settings.get("MICNEWS_OUT", "output"))
     path = _state_key(settings)
     if path not in _STATES:
         state: StateStore
@@ -46,9 +50,10 @@ def open_state(settings: BaseSettings) -> StateStore:
 
             state = RedisCrawlState(settings["MICNEWS_REDIS_URL"],
                                     f"{settings.get('MICNEWS_REDIS_PREFIX', 'micnews')}:state")
-        from cleaners.dataset import articles_dir
-
-        state.reconcile(sorted(articles_dir(out).rglob("*.parquet")))
+        if location.remote:
+            recover_outboxes(location, state.reconcile)
+        else:
+            state.reconcile(sorted((location.staging / ARTICLES_DIR).rglob("*.parquet")))
         _STATES[path] = state
     return _STATES[path]
 

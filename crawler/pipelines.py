@@ -236,5 +236,6 @@ class ParquetPipeline:
             self.state.commit(self._pending)
             for path in new_files:
                 self.state.commit([], path.name)
+        self.writer.release()  # remote dataset: the uploaded files' local copies can go
         self._pending.clear()
         self.signals.send_catch_log(batch_committed)

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from scrapy.crawler import CrawlerProcess
 from scrapy.utils.project import get_project_settings
 
+from cleaners.storage import display, locate
 from crawler.lock import SiteLock
 from crawler.sites import load_sites, resolve_targets
 from crawler.spiders.news import NewsSpider
@@ -31,7 +32,7 @@ class CrawlSummary:
 
     stats: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
-    out: Path = Path("output")
+    out: str = "output"  # a folder or a filesystem URI
     worker: bool = False  # a distributed worker: finding the queue empty is no failure
 
     def get(self, key: str, default: int = 0) -> Any:
@@ -61,7 +62,7 @@ class CrawlSummary:
             ("duplicates dropped", str(self.get("micnews/duplicates_dropped"))),
             ("errors", str(self.get("log_count/ERROR"))),
             ("time", f"{self.seconds:.1f} s"),
-            ("dataset", str(self.out / "articles")),
+            ("dataset", display(self.out).rstrip("/") + "/articles"),
         ]
 
 
@@ -95,7 +96,8 @@ def run_crawl(
             project.set(key, value, priority="cmdline")
     with ExitStack() as locks:
         for site in sites if not redis_url else []:  # workers share sites on purpose
-            locks.enter_context(SiteLock(out, urlsplit(site.root).netloc))
+            # a remote dataset: the locks live in its local staging folder
+            locks.enter_context(SiteLock(locate(out).staging, urlsplit(site.root).netloc))
         process = CrawlerProcess(project)
         crawler = process.create_crawler(NewsSpider)
         started = time.monotonic()
@@ -108,6 +110,6 @@ def run_crawl(
         raise CrawlError(f"the crawl could not start: {failures[0].getErrorMessage()} "
                          f"({failures[0].type.__name__})")
     return CrawlSummary(
-        stats=dict(crawler.stats.get_stats()), seconds=time.monotonic() - started, out=Path(out),
+        stats=dict(crawler.stats.get_stats()), seconds=time.monotonic() - started, out=str(out),
         worker=bool(redis_url),
     )

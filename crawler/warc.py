@@ -2,6 +2,8 @@
 
 The downloader middleware writes a ``request`` and a ``response`` record per fetch
 to ``<out>/warc/micnews-<run>-<seq>.warc.gz``, rotating at ``MICNEWS_WARC_MAX_BYTES``.
+On a remote dataset (:mod:`cleaners.storage`) the file is staged locally and uploaded
+when it is rotated or closed.
 Cookies and credentials are never written. :func:`iter_pages` replays a WARC file
 as :class:`~cleaners.record.Page` objects, so the dataset can be rebuilt offline.
 """
@@ -26,6 +28,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from cleaners.record import Page
+from cleaners.storage import Location, locate
 
 logger = logging.getLogger(__name__)
 SECRET_HEADERS = {"cookie", "set-cookie", "authorization", "proxy-authorization"}
@@ -34,8 +37,10 @@ SECRET_HEADERS = {"cookie", "set-cookie", "authorization", "proxy-authorization"
 class WarcWriterMiddleware:
     """Downloader middleware: archive each response as it arrives."""
 
-    def __init__(self, folder: Path, max_bytes: int, stats: Any) -> None:
+    def __init__(self, folder: Path, max_bytes: int, stats: Any,
+                 location: Location | None = None) -> None:
         self.folder = folder
+        self.location = location  # publishes each finished file (uploads it if remote)
         self.max_bytes = max_bytes
         self.stats = stats
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
@@ -43,14 +48,17 @@ class WarcWriterMiddleware:
         self._seq = 0
         self._fh: Any = None
         self._writer: WARCWriter | None = None
+        self._path: Path | None = None  # the file being written, not yet published
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcWriterMiddleware:
         settings = crawler.settings
+        location = locate(settings.get("MICNEWS_OUT", "output"))
         mw = cls(
-            Path(settings.get("MICNEWS_OUT", "output")) / "warc",
+            location.write_root() / "warc",
             settings.getint("MICNEWS_WARC_MAX_BYTES", 1024**3),
             crawler.stats,
+            location,
         )
         from scrapy import signals
 
@@ -76,10 +84,11 @@ class WarcWriterMiddleware:
     def _cut_back(self, size: int) -> None:
         """Close the current file and truncate it to ``size`` (else start a new file)."""
         path = Path(self._fh.name)
-        self.close()
+        self._close_file()
         try:
             os.truncate(path, size)
         except OSError:
+            self._publish()
             self._seq += 1
 
     def _archive(self, writer: WARCWriter, request: Request, response: Response) -> None:
@@ -120,7 +129,8 @@ class WarcWriterMiddleware:
         if self._writer is None:
             self.folder.mkdir(parents=True, exist_ok=True)
             name = f"micnews-{self.run_id}-{self._seq:05d}.warc.gz"
-            self._fh = open(self.folder / name, "ab")  # noqa: SIM115 - closed in _rotate/close
+            self._path = self.folder / name
+            self._fh = open(self._path, "ab")  # noqa: SIM115 - closed in _rotate/close
             self._writer = WARCWriter(self._fh, gzip=True)
         return self._writer
 
@@ -129,7 +139,16 @@ class WarcWriterMiddleware:
         self._seq += 1
 
     def close(self) -> None:
-        """Flush and close the current file."""
+        """Flush and close the current file, then publish it."""
+        self._close_file()
+        self._publish()
+
+    def _publish(self) -> None:
+        path, self._path = self._path, None
+        if path is not None and self.location is not None and path.exists():
+            self.location.publish(path)
+
+    def _close_file(self) -> None:
         if self._fh is not None:
             fh, self._fh, self._writer = self._fh, None, None
             try:
