@@ -38,18 +38,20 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
-def _checked(out: str, local_only: str | None = None) -> None:
+def _checked(out: str, local_only: str | None = None) -> str:
+    """``out`` once checked (with ``local_only``: as a local folder, ``file://`` resolved)."""
     from cleaners.dataset import DatasetError, check_dataset
     from cleaners.storage import StorageError, require_local
 
     try:
         if local_only:
-            require_local(out, local_only)
+            out = str(require_local(out, local_only))
         check_dataset(out)
     except (DatasetError, StorageError) as exc:
         raise _fail(str(exc)) from None
     except (OSError, ValueError) as exc:  # unreachable store, bad credentials
         raise _fail(f"dataset error: {exc}".splitlines()[0]) from None
+    return out
 
 
 def _guard(func: Any, *args: Any, **kwargs: Any) -> Any:
@@ -72,7 +74,7 @@ def compact(
     """Rewrite partitions so each URL has one row (newest fetch wins)."""
     from cleaners.dataset import compact as run
 
-    _checked(out, local_only="compact")
+    out = _checked(out, local_only="compact")
     report = _guard(run, out, site=site)
     Console().print(
         f"compacted: {report.rows_before} → {report.rows_after} rows, "
@@ -85,7 +87,7 @@ def dedup(out: OutOption = "output") -> None:
     """Mark exact and near duplicates (the dup_of column), incrementally."""
     from cleaners.dedup import dedup as run
 
-    _checked(out, local_only="dedup")
+    out = _checked(out, local_only="dedup")
     r = _guard(run, out)
     Console().print(
         f"dedup: {r.rows} articles, {r.hashed} hashed, {r.reused} reused, "

@@ -194,3 +194,15 @@ def test_two_redis_workers_write_into_one_s3_prefix(request, fixture_expected, b
     warcs = [k for k in objects if k.startswith("warc/")]
     assert len(parquet_runs) == 2 and len(warcs) == 2, ("both workers uploaded files", logs)
     assert len([k for k in objects if k.startswith("runs/")]) == 2
+
+
+def test_a_file_uri_is_a_plain_folder(tmp_path):
+    from tests.test_dataset import rec, write
+
+    uri = (tmp_path / "ds").as_uri()
+    write(uri, [rec(i, run=0) for i in range(5)] + [rec(0, run=1)])
+    assert (tmp_path / "ds" / "articles").is_dir(), "written straight into the folder"
+    assert len(load(uri).to_table()) == 6 and len(load(uri, dedupe=True).to_table()) == 5
+    compact = run_cli("compact", "--out", uri)
+    assert compact.returncode == 0, compact.stderr
+    assert len(pq.read_table(tmp_path / "ds" / "articles")) == 5
