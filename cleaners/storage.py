@@ -86,10 +86,12 @@ class Location:
         if not self.remote:
             return self.staging
         if self._outbox is None:
-            box = self.staging / OUTBOX / f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
-            box.mkdir(parents=True, exist_ok=True)
-            fd = os.open(box / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+            name = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+            hidden = self.staging / OUTBOX / f".{name}"  # invisible to recover_outboxes…
+            hidden.mkdir(parents=True)
+            fd = os.open(hidden / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
             fcntl.flock(fd, fcntl.LOCK_EX)  # a live owner: nobody else uploads this box
+            box = hidden.rename(hidden.with_name(name))  # …until it is locked
             self._outbox, self._outbox_fd = box, fd
         return self._outbox
 
@@ -173,7 +175,8 @@ def recover_outboxes(location: Location,
         return 0
     mine = location._outbox
     uploaded = 0
-    for box in sorted(p for p in boxes.iterdir() if p.is_dir() and p != mine):
+    for box in sorted(p for p in boxes.iterdir()
+                      if p.is_dir() and p != mine and not p.name.startswith(".")):
         fd = os.open(box / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
         try:
             try:

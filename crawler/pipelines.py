@@ -220,7 +220,7 @@ class ParquetPipeline:
 
     def close_spider(self) -> None:
         files_before = len(self.writer.files)
-        self.writer.close()
+        self.writer.flush()  # not close(): a remote file's local copy stays until the commit
         self._commit(files_before)
         self.stats.set_value("micnews/parquet_files", len(self.writer.files))
 
