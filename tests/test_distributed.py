@@ -143,19 +143,25 @@ def _workers_key(client: redis.Redis) -> bytes:
     return next(iter(client.scan_iter("micnews:*:workers")), b"")
 
 
-def test_seed_then_two_workers_share_the_crawl(redis_url, sites, fixture_expected, tmp_path):
-    out = tmp_path / "out"
+def two_workers_crawl(redis_url: str, sites, out) -> list[str]:
+    """Start two workers, seed once when both are up, wait for both; their logs."""
     client = redis.Redis.from_url(redis_url)
     idle = ["--set", "MICNEWS_REDIS_IDLE_SECONDS=5"]
     workers = [_worker(redis_url, sites, out, *idle) for _ in range(2)]
     try:
         _wait_for(lambda: _workers_key(client) and client.scard(_workers_key(client)) == 2)
         _seed(redis_url, sites, out)
-        logs = [_finish(w) for w in workers]
+        return [_finish(w) for w in workers]
     finally:
         for w in workers:
             w.kill()
             w.wait()
+
+
+def test_seed_then_two_workers_share_the_crawl(redis_url, sites, fixture_expected, tmp_path):
+    out = tmp_path / "out"
+    client = redis.Redis.from_url(redis_url)
+    logs = two_workers_crawl(redis_url, sites, out)
 
     urls = _dataset_urls(out)
     assert sorted(urls) == sorted(_expected_urls(sites, fixture_expected)), \

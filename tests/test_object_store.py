@@ -17,7 +17,6 @@ import pyarrow as pa
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 import pytest
-import redis
 
 from cleaners.dataset import load
 from cleaners.storage import locate, recover_outboxes
@@ -25,14 +24,10 @@ from crawler.urls import canonical_url
 from tests.conftest import run_cli
 from tests.test_distributed import _expected_urls as _distributed_expected
 from tests.test_distributed import (  # noqa: F401 - fixtures: one Redis, slow fixture sites
-    _finish,
-    _seed,
-    _wait_for,
-    _worker,
-    _workers_key,
     redis_server,
     redis_url,
     sites,
+    two_workers_crawl,
 )
 
 FAST = ["--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=False",
@@ -172,17 +167,7 @@ def test_two_redis_workers_write_into_one_s3_prefix(request, fixture_expected, b
     # test_distributed's fixtures: a throwaway Redis, fixture sites answering a little slowly
     url = request.getfixturevalue("redis_url")
     servers = request.getfixturevalue("sites")
-    client = redis.Redis.from_url(url)
-    idle = ["--set", "MICNEWS_REDIS_IDLE_SECONDS=5"]
-    workers = [_worker(url, servers, uri, *idle) for _ in range(2)]
-    try:
-        _wait_for(lambda: _workers_key(client) and client.scard(_workers_key(client)) == 2)
-        _seed(url, servers, uri)
-        logs = [_finish(w) for w in workers]
-    finally:
-        for w in workers:
-            w.kill()
-            w.wait()
+    logs = two_workers_crawl(url, servers, uri)
 
     urls = [canonical_url(u) for u in load(uri).to_table(columns=["url"]).column("url")
             .to_pylist()]
