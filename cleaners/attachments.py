@@ -10,7 +10,7 @@ documents in sidebars ("Văn bản mới") are page furniture and are not listed
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml import html as lhtml
@@ -43,25 +43,15 @@ def attachments_in_text(
     generic path, where the article's element is not known): a link in a sidebar list is
     not in the text, so it is not listed."""
     text = "\n".join(norm_key(p) for p in paragraphs)
-    found = []
-    for att in find_attachments([root], base):
-        for a in root.iter("a"):
-            href = (a.get("href") or "").strip()
-            if not href or _join(base, href) != att.url:
-                continue
-            block = next((el for el in a.iterancestors() if el.tag in _BLOCKS), a)
-            key = norm_key(block.text_content())
-            if key and key in text:
-                found.append(att)
-                break
-    return found
-
-
-def _join(base: str, href: str) -> str | None:
-    try:
-        return urljoin(base, href)
-    except ValueError:
-        return None
+    found: dict[str, Attachment] = {}
+    for a, url in _document_links(root, base):
+        if url in found:
+            continue
+        block = next((el for el in a.iterancestors() if el.tag in _BLOCKS), a)
+        key = norm_key(block.text_content())
+        if key and key in text:
+            found[url] = Attachment(url, norm_space(a.text_content()) or None)
+    return list(found.values())
 
 
 def find_attachments(containers: Iterable[lhtml.HtmlElement | None], base: str) -> list[Attachment]:
@@ -70,11 +60,22 @@ def find_attachments(containers: Iterable[lhtml.HtmlElement | None], base: str) 
     for container in containers:
         if container is None:
             continue
-        for a in container.iter("a"):
-            href = (a.get("href") or "").strip()
-            if not href or href.startswith(("javascript:", "mailto:", "#")):
-                continue
-            url = _join(base, href)
-            if url and is_attachment(url) and url not in found:
-                found[url] = Attachment(url, norm_space(a.text_content()) or None)
+        for a, url in _document_links(container, base):
+            found.setdefault(url, Attachment(url, norm_space(a.text_content()) or None))
     return list(found.values())
+
+
+def _document_links(
+    root: lhtml.HtmlElement, base: str
+) -> Iterator[tuple[lhtml.HtmlElement, str]]:
+    """``(anchor, absolute URL)`` of every link under ``root`` to a document."""
+    for a in root.iter("a"):
+        href = (a.get("href") or "").strip()
+        if not href or href.startswith(("javascript:", "mailto:", "#")):
+            continue
+        try:
+            url = urljoin(base, href)
+        except ValueError:
+            continue
+        if is_attachment(url):
+            yield a, url

@@ -279,10 +279,19 @@ def find_lead(root: lhtml.HtmlElement, paragraphs: list[str], title: str | None)
     return None
 
 
-def _linked_share(root: lhtml.HtmlElement, paragraphs: list[str]) -> float:
-    """Share of the text's characters that are the text of some link on the page: menu
-    items and headline lists, even when trafilatura joined them into one paragraph."""
-    links = {block_key(a.text_content()) for a in root.iter("a")}
+def link_words(root: lhtml.HtmlElement) -> dict[str, int]:
+    """Every link text on the page (comparison key) with its word count."""
+    words: dict[str, int] = {}
+    for a in root.iter("a"):
+        text = a.text_content()
+        words.setdefault(block_key(text), len(text.split()))
+    return words
+
+
+def _linked_share(links: dict[str, int], paragraphs: list[str]) -> float:
+    """Share of the text's characters that are the text of some link on the page
+    (:func:`link_words`): menu items and headline lists, even when trafilatura joined them
+    into one paragraph."""
     long_links = [k for k in links if len(k) >= 15]
     total = linked = 0
     for para in paragraphs:
@@ -299,14 +308,12 @@ _LIST_NUMBER = re.compile(r"^\d{1,2}[.)]?\s+")
 MAX_LINK_LINE_WORDS = 25
 
 
-def _drop_link_lines(root: lhtml.HtmlElement, paragraphs: list[str]) -> tuple[list[str], int]:
-    """Drop paragraphs that are nothing but the text of one headline link on the page (a
-    numbered "most read" item included): related-news lists, not article text."""
-    links = {block_key(a.text_content()) for a in root.iter("a")
-             if len(a.text_content().split()) >= 4}
+def _drop_link_lines(links: dict[str, int], paragraphs: list[str]) -> tuple[list[str], int]:
+    """Drop paragraphs that are nothing but the text of one headline link (4+ words) on the
+    page (a numbered "most read" item included): related-news lists, not article text."""
     kept = [p for p in paragraphs
             if len(p.split()) > MAX_LINK_LINE_WORDS
-            or block_key(_LIST_NUMBER.sub("", p)) not in links]
+            or links.get(block_key(_LIST_NUMBER.sub("", p)), 0) < 4]
     return kept, len(paragraphs) - len(kept)
 
 
@@ -448,13 +455,14 @@ def _from_document(doc, root: lhtml.HtmlElement, url: str, template: SiteTemplat
     # Characters first; the word count only for short texts (CJK pages have no spaces).
     if len(text) < MIN_TEXT_CHARS or (len(text.split()) < MIN_WORDS and len(text) < 600):
         return _TOO_SHORT
-    if _linked_share(root, paragraphs) > MAX_LINKED_SHARE:
+    links = link_words(root)
+    if _linked_share(links, paragraphs) > MAX_LINKED_SHARE:
         return None
     if _teaser_share(root, paragraphs) > MAX_LINKED_SHARE:
         return None
     # After the listing checks (which need them): headline links trafilatura kept as lines
     # ("Tin liên quan", "Đọc nhiều" lists next to the article) leave the text.
-    paragraphs, n = _drop_link_lines(root, paragraphs)
+    paragraphs, n = _drop_link_lines(links, paragraphs)
     if n:
         removed["link_lines"] = n
 

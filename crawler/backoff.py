@@ -13,7 +13,6 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Request
 from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet import reactor
 from twisted.internet.task import deferLater
 
 
@@ -41,6 +40,8 @@ class RetryBackoffMiddleware:
     async def process_request(self, request: Request) -> None:
         delay = backoff_delay(request.meta.get("retry_times", 0), self.base, self.cap)
         if delay:
+            from twisted.internet import reactor  # the one Scrapy installed, not a default
+
             self.stats.inc_value("micnews/retry_backoff_seconds", delay)
             await maybe_deferred_to_future(deferLater(reactor, delay, lambda: None))
         return None

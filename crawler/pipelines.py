@@ -58,12 +58,10 @@ class CleanPipeline:
     def from_crawler(cls, crawler: Crawler) -> CleanPipeline:
         return cls(crawler)
 
-    def _clean(self, page: Page, site: str) -> Record | NotArticle:
+    def _clean(self, page: Page, site: str) -> tuple[Record | NotArticle, Counter[str]]:
+        """The page cleaned with its site's template so far, and what each step removed."""
         removed: Counter[str] = Counter()
-        result = clean(page, self.templates.template(site), removed)
-        for step, n in removed.items():
-            self.stats.inc_value(f"micnews/removed/{step}", n)
-        return result
+        return clean(page, self.templates.template(site), removed), removed
 
     def _ready(self, site: str) -> bool:
         tpl = self.templates.template(site)
@@ -91,14 +89,16 @@ class CleanPipeline:
         if not isinstance(item, PageItem):
             return item
         page, site = item.to_page(), site_of(item.url)
-        result = self._clean(page, site)
+        result, removed = self._clean(page, site)
         if result.family == "generic":
             learn_template(self.templates, page)
-            if isinstance(result, Record) and not self._ready(site):
-                if self.wait > 0:
-                    result = await maybe_deferred_to_future(self._hold(page, site))
+            if isinstance(result, Record) and self.wait > 0 and not self._ready(site):
+                # cleaned again once the template is ready: only that cleaning counts
+                result, removed = await maybe_deferred_to_future(self._hold(page, site))
             elif self._ready(site) and site in self.held:
                 self._release(site)
+        for step, n in removed.items():
+            self.stats.inc_value(f"micnews/removed/{step}", n)
         return self._route(item, result)
 
     def _route(self, item: PageItem, result: Record | NotArticle) -> Record:

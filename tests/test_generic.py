@@ -224,10 +224,10 @@ def test_short_article_with_a_related_box_is_not_a_teaser_listing() -> None:
 
 def test_headline_link_lines_leave_the_text() -> None:
     from cleaners.clean import parse_html
-    from cleaners.generic import _drop_link_lines
+    from cleaners.generic import _drop_link_lines, link_words
 
     root = parse_html(_related_page())
     lines = [*_ARTICLE_PARAS, *_RELATED, f"2 {_RELATED[1]}", "Tin liên quan"]
-    kept, removed = _drop_link_lines(root, lines)
+    kept, removed = _drop_link_lines(link_words(root), lines)
     assert kept == [*_ARTICLE_PARAS, "Tin liên quan"]
     assert removed == len(_RELATED) + 1
