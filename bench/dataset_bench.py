@@ -46,7 +46,7 @@ def records(n: int, seed: int = 1, start: int = 0, shuffled: bool = False):
     Crawl order by default: blocks of 500 articles of one site, newest first (as a
     spider walks listing pages); ``shuffled``: every record a random site and year.
     """
-    from cleaners.record import VN_TZ, Record
+    from micnews.cleaners.record import VN_TZ, Record
 
     rnd = random.Random(seed)
     vocab = vocabulary()
@@ -91,8 +91,8 @@ def phase(name: str, out: Path, n: int, start: int, shuffled: bool = False) -> d
     """One measured step, run in this (child) process."""
     import pyarrow as pa
 
-    from cleaners.dataset import DatasetWriter, compact, data_files
-    from cleaners.dedup import dedup
+    from micnews.cleaners.dataset import DatasetWriter, compact, data_files
+    from micnews.cleaners.dedup import dedup
 
     base_rss = _rss_mb()
     t = time.perf_counter()

@@ -1,4 +1,4 @@
-"""Extraction quality: micnews ``cleaners.clean`` side by side with plain trafilatura.
+"""Extraction quality: micnews ``micnews.cleaners.clean`` side by side with plain trafilatura.
 
 Usage: ``python bench/quality.py [--shared ../shared] [--markdown]``
 
@@ -30,11 +30,11 @@ if str(ROOT) not in sys.path:
 
 import trafilatura  # noqa: E402
 
-from cleaners.clean import clean, learn_template, site_of  # noqa: E402
-from cleaners.decode import decode_html  # noqa: E402
-from cleaners.record import VN_TZ, Page, Record  # noqa: E402
-from cleaners.templates import TemplateRegistry  # noqa: E402
-from cleaners.textnorm import norm_key  # noqa: E402
+from micnews.cleaners.clean import clean, learn_template, site_of  # noqa: E402
+from micnews.cleaners.decode import decode_html  # noqa: E402
+from micnews.cleaners.record import VN_TZ, Page, Record  # noqa: E402
+from micnews.cleaners.templates import TemplateRegistry  # noqa: E402
+from micnews.cleaners.textnorm import norm_key  # noqa: E402
 
 # Page furniture named in SITES.md and seen in the seeds: none may survive in a body.
 BOILERPLATE_MARKERS = (

@@ -47,7 +47,7 @@ def _url(i: int) -> str:
 
 def state_phase(folder: Path, n: int) -> dict:
     """Fill a fresh CrawlState with ``n`` URLs and look them up (run in a child)."""
-    from crawler.state import CrawlState
+    from micnews.crawler.state import CrawlState
 
     base = _rss_mb()
     state = CrawlState(folder / "state.sqlite")

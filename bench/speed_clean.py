@@ -1,4 +1,4 @@
-"""Cleaning throughput: micnews ``cleaners.clean`` vs plain trafilatura vs resiliparse.
+"""Cleaning throughput: micnews ``micnews.cleaners.clean`` vs plain trafilatura vs resiliparse.
 
 Usage::
 
@@ -47,11 +47,11 @@ if str(ROOT) not in sys.path:
 
 import trafilatura  # noqa: E402
 
-from cleaners.clean import clean, parse_html  # noqa: E402
-from cleaners.decode import decode_html  # noqa: E402
-from cleaners.detect import detect_family  # noqa: E402
-from cleaners.record import Page, Record  # noqa: E402
-from crawler.demo.server import PLACEHOLDER, resolve  # noqa: E402
+from micnews.cleaners.clean import clean, parse_html  # noqa: E402
+from micnews.cleaners.decode import decode_html  # noqa: E402
+from micnews.cleaners.detect import detect_family  # noqa: E402
+from micnews.cleaners.record import Page, Record  # noqa: E402
+from micnews.crawler.demo.server import PLACEHOLDER, resolve  # noqa: E402
 
 BASE = "http://127.0.0.1:8000"
 HTML_HEADERS = {"content-type": "text/html; charset=utf-8"}

@@ -43,7 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from crawler.demo.server import SiteServer  # noqa: E402
+from micnews.crawler.demo.server import SiteServer  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
 DEMO = ROOT / "crawler" / "demo"

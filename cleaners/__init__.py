@@ -4,7 +4,7 @@ Public entry points: :func:`clean` (one page), :func:`clean_many` (several pages
 learns each site's template text across them) and :func:`clean_html` (an HTML string).
 """
 
-from cleaners.clean import clean, clean_html, clean_many
-from cleaners.record import Image, NotArticle, Page, Record
+from micnews.cleaners.clean import clean, clean_html, clean_many
+from micnews.cleaners.record import Image, NotArticle, Page, Record
 
 __all__ = ["clean", "clean_html", "clean_many", "Image", "NotArticle", "Page", "Record"]

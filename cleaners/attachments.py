@@ -15,8 +15,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml import html as lhtml
 
-from cleaners.record import Attachment
-from cleaners.textnorm import norm_key, norm_space
+from micnews.cleaners.record import Attachment
+from micnews.cleaners.textnorm import norm_key, norm_space
 
 ATTACHMENT_EXTENSIONS = (
     "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "rtf", "odt", "ods", "zip", "rar",

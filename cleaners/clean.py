@@ -18,16 +18,16 @@ from urllib.parse import urlsplit
 from lxml import etree
 from lxml import html as lhtml
 
-from cleaners.boilerplate import Markers, strip_boilerplate
-from cleaners.dates import date_from_html, date_from_url
-from cleaners.decode import decode_html
-from cleaners.detect import detect_family
-from cleaners.extract import extract_with_profile
-from cleaners.generic import extract_generic, page_blocks
-from cleaners.lead import dedupe_lead, split_source_tag
-from cleaners.record import VN_TZ, Extracted, NotArticle, Page, Record, utcnow
-from cleaners.templates import SiteTemplate, TemplateRegistry
-from cleaners.textnorm import norm_key, norm_space
+from micnews.cleaners.boilerplate import Markers, strip_boilerplate
+from micnews.cleaners.dates import date_from_html, date_from_url
+from micnews.cleaners.decode import decode_html
+from micnews.cleaners.detect import detect_family
+from micnews.cleaners.extract import extract_with_profile
+from micnews.cleaners.generic import extract_generic, page_blocks
+from micnews.cleaners.lead import dedupe_lead, split_source_tag
+from micnews.cleaners.record import VN_TZ, Extracted, NotArticle, Page, Record, utcnow
+from micnews.cleaners.templates import SiteTemplate, TemplateRegistry
+from micnews.cleaners.textnorm import norm_key, norm_space
 
 GENERIC_EXTRACTOR = "trafilatura"
 _BINARY_MAGIC = (b"%PDF", b"PK\x03\x04", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\xd0\xcf\x11\xe0")

@@ -22,9 +22,9 @@ Layout (hive style, one folder per site and publication year)::
       pd.read_parquet("out/articles", partitioning=None)         # pandas
 
 * Files: zstd, row groups of at most :data:`ROW_GROUP_ROWS` rows, schema
-  :data:`DATASET_SCHEMA` = :data:`cleaners.record.ARROW_SCHEMA` + ``dup_of`` (string,
+  :data:`DATASET_SCHEMA` = :data:`micnews.cleaners.record.ARROW_SCHEMA` + ``dup_of`` (string,
   the ``url`` of the canonical copy for a duplicate, else null; filled by
-  :func:`cleaners.dedup.dedup`), schema version in the file metadata.
+  :func:`micnews.cleaners.dedup.dedup`), schema version in the file metadata.
 * Every file is written under a temporary dot-name in its final folder and renamed;
   readers ignore dot- and underscore-names, so nobody sees a partial file.
 
@@ -69,8 +69,8 @@ import pyarrow.dataset as ds
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
-from cleaners.record import ARROW_SCHEMA, VN_TZ, Record
-from cleaners.storage import Location, StorageError, display, locate
+from micnews.cleaners.record import ARROW_SCHEMA, VN_TZ, Record
+from micnews.cleaners.storage import Location, StorageError, display, locate
 
 ARTICLES_DIR = "articles"
 SITE_KEY = "site_key"
@@ -345,7 +345,7 @@ def load(out: str | os.PathLike[str] = "output", dedupe: bool = False) -> ds.Dat
     """The dataset under ``out`` as a ``pyarrow.dataset.Dataset`` (:data:`DATASET_SCHEMA`).
 
     ``out`` is a folder or a filesystem URI (``s3://bucket/prefix?region=…``, see
-    :mod:`cleaners.storage`). ``dedupe=True`` keeps only the newest row of each URL
+    :mod:`micnews.cleaners.storage`). ``dedupe=True`` keeps only the newest row of each URL
     (see :func:`latest_masks`).
 
     >>> load("output").to_table().to_pandas()  # doctest: +SKIP

@@ -22,8 +22,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
-from cleaners.record import VN_TZ
-from cleaners.textnorm import norm_space
+from micnews.cleaners.record import VN_TZ
+from micnews.cleaners.textnorm import norm_space
 
 __all__ = [
     "VN_TZ",

@@ -23,7 +23,7 @@ import ftfy
 from charset_normalizer import from_bytes
 from ftfy.badness import is_bad
 
-from cleaners import vnfonts
+from micnews.cleaners import vnfonts
 
 
 @dataclass(frozen=True)

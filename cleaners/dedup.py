@@ -377,7 +377,13 @@ def dedup(out: str | os.PathLike[str], index: DedupIndex | None = None) -> Dedup
     Considers the newest row of each URL; every row of a URL (uncompacted older ones
     too) gets that URL's ``dup_of``. ``index`` overrides the stored index (tests).
     """
-    from cleaners.dataset import _read, check_dataset, latest_masks, read_columns, rewrite_file
+    from micnews.cleaners.dataset import (
+        _read,
+        check_dataset,
+        latest_masks,
+        read_columns,
+        rewrite_file,
+    )
 
     out = Path(out)
     files = check_dataset(out)

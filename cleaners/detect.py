@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import cssselect
 from lxml import html as lhtml
 
-from cleaners.profile import Profile, css, load_profiles
+from micnews.cleaners.profile import Profile, css, load_profiles
 
 
 def generator_of(tree: lhtml.HtmlElement) -> str:

@@ -31,14 +31,14 @@ from urllib.parse import urljoin
 
 from lxml import html as lhtml
 
-from cleaners.attachments import find_attachments
-from cleaners.boilerplate import Markers, is_boilerplate, strip_boilerplate
-from cleaners.dates import parse_iso_datetime, parse_vn_datetime
-from cleaners.decode import repair_text
-from cleaners.lead import split_source_tag
-from cleaners.profile import Profile, css
-from cleaners.record import Extracted, Image
-from cleaners.textnorm import norm_space
+from micnews.cleaners.attachments import find_attachments
+from micnews.cleaners.boilerplate import Markers, is_boilerplate, strip_boilerplate
+from micnews.cleaners.dates import parse_iso_datetime, parse_vn_datetime
+from micnews.cleaners.decode import repair_text
+from micnews.cleaners.lead import split_source_tag
+from micnews.cleaners.profile import Profile, css
+from micnews.cleaners.record import Extracted, Image
+from micnews.cleaners.textnorm import norm_space
 
 BLOCK_TAGS = frozenset(
     "p div section article header footer aside main nav h1 h2 h3 h4 h5 h6 ul ol li dl dt dd "

@@ -19,12 +19,12 @@ import trafilatura
 from lxml import etree
 from lxml import html as lhtml
 
-from cleaners.attachments import attachments_in_text
-from cleaners.boilerplate import strip_boilerplate
-from cleaners.dates import parse_iso_datetime, parse_vn_datetime
-from cleaners.record import Extracted, Image
-from cleaners.templates import MAX_TEMPLATE_SHARE, SiteTemplate, block_key
-from cleaners.textnorm import norm_space
+from micnews.cleaners.attachments import attachments_in_text
+from micnews.cleaners.boilerplate import strip_boilerplate
+from micnews.cleaners.dates import parse_iso_datetime, parse_vn_datetime
+from micnews.cleaners.record import Extracted, Image
+from micnews.cleaners.templates import MAX_TEMPLATE_SHARE, SiteTemplate, block_key
+from micnews.cleaners.textnorm import norm_space
 
 # Below this much article text the page is a listing, a home page or a stub.
 MIN_TEXT_CHARS = 200

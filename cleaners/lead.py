@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from cleaners.textnorm import norm_key, norm_space
+from micnews.cleaners.textnorm import norm_key, norm_space
 
 # --- source tags -----------------------------------------------------------------------------
 _DASH = "-\u2013\u2014"

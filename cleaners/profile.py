@@ -15,7 +15,7 @@ from importlib import resources
 
 from lxml.cssselect import CSSSelector
 
-from cleaners.boilerplate import Markers
+from micnews.cleaners.boilerplate import Markers
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,7 @@ def css(selector: str) -> CSSSelector:
 def load_profiles() -> tuple[Profile, ...]:
     """All profiles shipped in ``cleaners/profiles/*.toml``, sorted by name (cached)."""
     out = []
-    for entry in resources.files("cleaners").joinpath("profiles").iterdir():
+    for entry in resources.files("micnews.cleaners").joinpath("profiles").iterdir():
         if entry.name.endswith(".toml"):
             out.append(parse_profile(tomllib.loads(entry.read_text(encoding="utf-8"))))
     return tuple(sorted(out, key=lambda p: p.name))

@@ -170,7 +170,7 @@ class Extracted:
     """What an extractor (profile path or generic path) read off one page.
 
     ``paragraphs`` is the body in reading order *as the page has it*: it may still
-    repeat the lead; :mod:`cleaners.lead` decides what stays. Captions, bylines and
+    repeat the lead; :mod:`micnews.cleaners.lead` decides what stays. Captions, bylines and
     boilerplate must already be out of ``paragraphs``.
     """
 

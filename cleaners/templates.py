@@ -3,7 +3,7 @@
 A site's menus, "Tin mới" sidebars, slogans, contact footers and the like are the same
 on every page, so a text block seen on many pages of one site is page furniture, not
 article text. :class:`SiteTemplate` counts, per site, on how many pages each normalised
-block occurs; :func:`cleaners.generic.page_blocks` supplies the blocks of a page.
+block occurs; :func:`micnews.cleaners.generic.page_blocks` supplies the blocks of a page.
 
 Guards (why the thresholds are what they are):
 
@@ -18,7 +18,7 @@ Guards (why the thresholds are what they are):
   price: furniture that varies page to page ("related news" lists) is only caught when
   the batch is small; on big batches the boilerplate markers must catch it;
 * the extractor never lets the template remove more than
-  :data:`MAX_TEMPLATE_SHARE` of an article's characters (see ``cleaners.generic``).
+  :data:`MAX_TEMPLATE_SHARE` of an article's characters (see ``micnews.cleaners.generic``).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from cleaners.textnorm import norm_key
+from micnews.cleaners.textnorm import norm_key
 
 DEFAULT_MIN_PAGES = 4
 DEFAULT_SHARE = 0.3

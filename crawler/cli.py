@@ -15,10 +15,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from cleaners import clean_many
-from cleaners.record import NotArticle, Record
-from crawler.fetch import FetchError, fetch, input_url
-from crawler.sites import SiteConfigError, load_sites, resolve_targets
+from micnews.cleaners import clean_many
+from micnews.cleaners.record import NotArticle, Record
+from micnews.crawler.fetch import FetchError, fetch, input_url
+from micnews.crawler.sites import SiteConfigError, load_sites, resolve_targets
 
 app = typer.Typer(
     help="Crawl Vietnamese government news portals into a clean Parquet dataset.",
@@ -66,8 +66,8 @@ def crawl(
     Exit codes: 0 done, 1 nothing could be fetched, 2 bad usage, 3 interrupted
     (everything written so far stays), 75 another run of the same site is going on.
     """
-    from crawler.lock import EXIT_LOCKED, AlreadyRunning
-    from crawler.run import CrawlError, run_crawl
+    from micnews.crawler.lock import EXIT_LOCKED, AlreadyRunning
+    from micnews.crawler.run import CrawlError, run_crawl
 
     _check_writable(out)
     settings: dict[str, object] = {"LOG_LEVEL": log_level.upper(), "MICNEWS_REFRESH": refresh}
@@ -89,7 +89,7 @@ def crawl(
         return
     try:
         if demo:
-            from crawler.demo.server import DemoServer
+            from micnews.crawler.demo.server import DemoServer
 
             # our own loopback server: no need to be polite (an explicit --set still wins)
             settings = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, **settings}
@@ -119,7 +119,7 @@ def crawl(
 
 
 def _distributed_checks(redis_url: str | None, seed: bool, demo: bool) -> None:
-    from crawler.distributed import RedisUnavailable, check_redis
+    from micnews.crawler.distributed import RedisUnavailable, check_redis
 
     if seed and not redis_url:
         raise fail("--seed needs --redis URL")
@@ -133,7 +133,7 @@ def _distributed_checks(redis_url: str | None, seed: bool, demo: bool) -> None:
 
 def _seed(targets: list[str], redis_url: str, settings: dict[str, object],
           sites_file: Path | None) -> None:
-    from crawler.distributed import seed
+    from micnews.crawler.distributed import seed
 
     try:
         chosen = resolve_targets(targets, load_sites(sites_file))
@@ -195,8 +195,8 @@ def reclean(
     workers: Annotated[int, typer.Option(help="Worker processes (0 = one per core).")] = 0,
 ) -> None:
     """Rebuild a dataset from the raw WARC archive with the current cleaners (no network)."""
-    from crawler.reclean import reclean as run_reclean
-    from crawler.reclean import warc_files
+    from micnews.crawler.reclean import reclean as run_reclean
+    from micnews.crawler.reclean import warc_files
 
     if not warc_files(source):
         raise fail(f"no WARC files under {source}")
@@ -232,7 +232,7 @@ def _write_records(records: list[Record], fmt: Format | None, output: Path | Non
     if output is not None and output.suffix == ".parquet":
         import pyarrow.parquet as pq
 
-        from cleaners.dataset import records_to_table
+        from micnews.cleaners.dataset import records_to_table
 
         pq.write_table(records_to_table(records), output, compression="zstd")
         return
@@ -259,7 +259,7 @@ def _render(records: list[Record], fmt: Format) -> str:
 def _check_writable(out: str | Path, local_only: str | None = None) -> None:
     """Fail (one line) unless ``out`` can be written: a folder we can create and write,
     or a filesystem URI that answers (its local staging folder writable too)."""
-    from cleaners.storage import StorageError, check_reachable, locate, require_local
+    from micnews.cleaners.storage import StorageError, check_reachable, locate, require_local
 
     try:
         location = locate(out)
@@ -278,7 +278,7 @@ def _check_writable(out: str | Path, local_only: str | None = None) -> None:
 
 
 def _register_dataset_commands() -> None:
-    from crawler.cli_dataset import dataset_app
+    from micnews.crawler.cli_dataset import dataset_app
 
     app.registered_commands.extend(dataset_app.registered_commands)
 

@@ -4,7 +4,7 @@ They live on :data:`dataset_app`; the main ``micnews`` app adds them as top-leve
 commands with ``app.registered_commands.extend(dataset_app.registered_commands)``.
 Every command prints a one-line error and exits with code 2 when the dataset is
 missing or unreadable. ``stats`` and ``export`` also read a dataset at a filesystem URI
-(``s3://…``, see :mod:`cleaners.storage`); ``compact`` and ``dedup`` rewrite files in
+(``s3://…``, see :mod:`micnews.cleaners.storage`); ``compact`` and ``dedup`` rewrite files in
 place and take a local folder only.
 """
 
@@ -40,8 +40,8 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
 
 def _checked(out: str, local_only: str | None = None) -> str:
     """``out`` once checked (with ``local_only``: as a local folder, ``file://`` resolved)."""
-    from cleaners.dataset import DatasetError, check_dataset
-    from cleaners.storage import StorageError, require_local
+    from micnews.cleaners.dataset import DatasetError, check_dataset
+    from micnews.cleaners.storage import StorageError, require_local
 
     try:
         if local_only:
@@ -58,7 +58,7 @@ def _guard(func: Any, *args: Any, **kwargs: Any) -> Any:
     """Run ``func``; turn dataset/IO/Arrow errors into a one-line error, exit 2."""
     import pyarrow as pa
 
-    from cleaners.dataset import DatasetError
+    from micnews.cleaners.dataset import DatasetError
 
     try:
         return func(*args, **kwargs)
@@ -72,7 +72,7 @@ def compact(
     site: Annotated[str | None, typer.Option(help="Only this site's partitions.")] = None,
 ) -> None:
     """Rewrite partitions so each URL has one row (newest fetch wins)."""
-    from cleaners.dataset import compact as run
+    from micnews.cleaners.dataset import compact as run
 
     out = _checked(out, local_only="compact")
     report = _guard(run, out, site=site)
@@ -85,7 +85,7 @@ def compact(
 @dataset_app.command()
 def dedup(out: OutOption = "output") -> None:
     """Mark exact and near duplicates (the dup_of column), incrementally."""
-    from cleaners.dedup import dedup as run
+    from micnews.cleaners.dedup import dedup as run
 
     out = _checked(out, local_only="dedup")
     r = _guard(run, out)
@@ -116,8 +116,8 @@ def compute_stats(out: str | Path) -> dict[str, Any]:
     """Rows per site/year, duplicates and empty fields of the dataset (newest rows)."""
     import pyarrow.compute as pc
 
-    from cleaners.dataset import data_files, load, partition_year
-    from cleaners.storage import locate
+    from micnews.cleaners.dataset import data_files, load, partition_year
+    from micnews.cleaners.storage import locate
 
     fs = locate(out).filesystem
     table = load(out, dedupe=True).to_table()
@@ -168,7 +168,7 @@ def stats(
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
         return
     console = Console()
-    from cleaners.storage import display
+    from micnews.cleaners.storage import display
 
     t = Table(title=f"micnews dataset {display(out)}: rows per site and year")
     t.add_column("site")
@@ -198,7 +198,7 @@ def row_to_json(row: dict[str, Any]) -> dict[str, Any]:
     """A dataset row as :meth:`Record.to_json_dict` gives it, plus ``dup_of``."""
     import dataclasses
 
-    from cleaners.record import Image, Record
+    from micnews.cleaners.record import Image, Record
 
     names = {f.name for f in dataclasses.fields(Record)}
     fields = {k: v for k, v in row.items() if k in names}
@@ -210,7 +210,7 @@ def row_to_json(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _export(out: str, fh: Any) -> int:
-    from cleaners.dataset import load
+    from micnews.cleaners.dataset import load
 
     n = 0
     for batch in load(out, dedupe=True).to_batches(batch_size=1000):

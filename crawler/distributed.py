@@ -3,14 +3,14 @@
 ``micnews crawl --redis URL --seed TARGETS`` queues the entry requests (home pages and
 other start URLs, robots.txt → sitemaps) and exits; ``micnews crawl --redis URL TARGETS``
 starts a worker that takes requests from the shared queue until it stays empty (see
-:mod:`crawler.frontier` for claims, heartbeats and the rescue of killed workers). Workers
+:mod:`micnews.crawler.frontier` for claims, heartbeats and the rescue of killed workers). Workers
 are given the same targets as the seed: the targets name the queue.
 
 Keys (``MICNEWS_REDIS_PREFIX``, default ``micnews``):
 
 * ``<prefix>:<sites>:requests|dupefilter|workers|alive:*|inflight:*`` — the frontier of
   one crawl, ``<sites>`` being the crawled sites' keys joined by ``+``;
-* ``<prefix>:state:*`` — the crawl state (:mod:`crawler.state_redis`), shared by every
+* ``<prefix>:state:*`` — the crawl state (:mod:`micnews.crawler.state_redis`), shared by every
   crawl into the same dataset.
 """
 
@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from cleaners.dataset import site_key
-from crawler.frontier import PUSH_NEW
-from crawler.sites import Site
+from micnews.cleaners.dataset import site_key
+from micnews.crawler.frontier import PUSH_NEW
+from micnews.crawler.sites import Site
 
 
 class RedisUnavailable(RuntimeError):
@@ -41,7 +41,7 @@ def redis_settings(redis_url: str, sites: list[Site], prefix: str = "micnews") -
     base = crawl_key(sites, prefix)
     return {
         # scrapy_redis.scheduler.Scheduler, plus claims that survive a killed worker
-        "SCHEDULER": "crawler.frontier.ClaimingScheduler",
+        "SCHEDULER": "micnews.crawler.frontier.ClaimingScheduler",
         "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
         "SCHEDULER_QUEUE_CLASS": "scrapy_redis.queue.PriorityQueue",
         "SCHEDULER_PERSIST": True,  # the queue outlives any one worker
@@ -80,10 +80,10 @@ def seed(targets: list[str], redis_url: str, settings: dict[str, Any] | None = N
     from scrapy_redis.dupefilter import RFPDupeFilter
     from scrapy_redis.queue import PriorityQueue
 
-    from crawler.sites import load_sites, resolve_targets
-    from crawler.spiders.news import NewsSpider
+    from micnews.crawler.sites import load_sites, resolve_targets
+    from micnews.crawler.spiders.news import NewsSpider
 
-    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "micnews.crawler.settings")
     project = get_project_settings()
     for key, value in (settings or {}).items():
         project.set(key, value, priority="cmdline")

@@ -13,7 +13,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from twisted.internet import task
 
-from cleaners.storage import display, locate
+from micnews.cleaners.storage import display, locate
 
 
 class ProgressLine:

@@ -48,7 +48,7 @@ from scrapy.utils.misc import load_object
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
-from crawler.signals import batch_committed
+from micnews.crawler.signals import batch_committed
 
 logger = logging.getLogger(__name__)
 
@@ -197,7 +197,7 @@ class ClaimingScheduler(Scheduler):
         return len(done)
 
     def _item_scraped(self, item: Any) -> None:
-        from cleaners.record import Record
+        from micnews.cleaners.record import Record
 
         if isinstance(item, Record):
             self.records_waiting += 1
@@ -257,9 +257,9 @@ class ClaimingScheduler(Scheduler):
     def _reconcile(self) -> None:
         # A dead worker may have renamed a Parquet file and died before committing its
         # URLs: commit them now, so the requeued articles in it are skipped, not rewritten.
-        from cleaners.dataset import data_files
-        from cleaners.storage import locate
-        from crawler.incremental import open_state
+        from micnews.cleaners.dataset import data_files
+        from micnews.cleaners.storage import locate
+        from micnews.crawler.incremental import open_state
 
         settings = self.crawler.settings
         out = settings.get("MICNEWS_OUT", "output")

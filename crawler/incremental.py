@@ -1,6 +1,6 @@
 """Incremental crawling: skip articles already in the dataset, ask listings "changed since?".
 
-A downloader middleware over the crawl state (:class:`crawler.state.StateStore`):
+A downloader middleware over the crawl state (:class:`micnews.crawler.state.StateStore`):
 - a request for an article whose record is committed is dropped (``micnews/skipped_known``)
   unless ``MICNEWS_REFRESH`` is set or the request carries ``meta['micnews_refresh']``;
 - a request for a listing, feed or sitemap fetched before carries ``If-None-Match`` /
@@ -17,9 +17,9 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request, Response
 from scrapy.settings import BaseSettings
 
-from cleaners.dataset import ARTICLES_DIR
-from cleaners.storage import locate, recover_outboxes
-from crawler.state import CrawlState, StateStore
+from micnews.cleaners.dataset import ARTICLES_DIR
+from micnews.cleaners.storage import locate, recover_outboxes
+from micnews.crawler.state import CrawlState, StateStore
 
 _STATES: dict[Path | str, StateStore] = {}
 
@@ -46,7 +46,7 @@ def open_state(settings: BaseSettings) -> StateStore:
         if isinstance(path, Path):
             state = CrawlState(path)
         else:
-            from crawler.state_redis import RedisCrawlState
+            from micnews.crawler.state_redis import RedisCrawlState
 
             state = RedisCrawlState(settings["MICNEWS_REDIS_URL"],
                                     f"{settings.get('MICNEWS_REDIS_PREFIX', 'micnews')}:state")

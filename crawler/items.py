@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from cleaners.record import Page
+from micnews.cleaners.record import Page
 
 
 @dataclass
 class PageItem:
-    """A fetched HTML page; :class:`crawler.pipelines.CleanPipeline` turns it into a record."""
+    """A fetched HTML page; :class:`~micnews.crawler.pipelines.CleanPipeline` makes it a record."""
 
     url: str
     body: bytes

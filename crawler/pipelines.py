@@ -1,7 +1,7 @@
 """Item pipelines: clean each page, drop duplicates, write Parquet.
 
 Each is a small Scrapy component built ``from_crawler`` that reports what it did
-through ``crawler.stats`` (``micnews/...`` keys), so the run summary can say why
+through ``micnews.crawler.stats`` (``micnews/...`` keys), so the run summary can say why
 pages did not become rows. With a crawl state (the default) the clean step
 remembers every page and the Parquet step commits URLs once their batch is on disk.
 """
@@ -19,15 +19,15 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 
-from cleaners import clean
-from cleaners.clean import learn_template, site_of
-from cleaners.dataset import DatasetWriter
-from cleaners.record import VN_TZ, NotArticle, Page, Record
-from cleaners.templates import TemplateRegistry
-from crawler.incremental import open_state
-from crawler.items import PageItem
-from crawler.signals import batch_committed
-from crawler.state import StateStore
+from micnews.cleaners import clean
+from micnews.cleaners.clean import learn_template, site_of
+from micnews.cleaners.dataset import DatasetWriter
+from micnews.cleaners.record import VN_TZ, NotArticle, Page, Record
+from micnews.cleaners.templates import TemplateRegistry
+from micnews.crawler.incremental import open_state
+from micnews.crawler.items import PageItem
+from micnews.crawler.signals import batch_committed
+from micnews.crawler.state import StateStore
 
 
 def _state(crawler: Crawler) -> StateStore | None:

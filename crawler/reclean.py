@@ -13,10 +13,10 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cleaners import clean_many
-from cleaners.dataset import DatasetWriter
-from cleaners.record import NotArticle, Record
-from crawler.warc import iter_pages
+from micnews.cleaners import clean_many
+from micnews.cleaners.dataset import DatasetWriter
+from micnews.cleaners.record import NotArticle, Record
+from micnews.crawler.warc import iter_pages
 
 
 @dataclass

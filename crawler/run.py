@@ -13,10 +13,10 @@ from urllib.parse import urlsplit
 from scrapy.crawler import CrawlerProcess
 from scrapy.utils.project import get_project_settings
 
-from cleaners.storage import display, locate
-from crawler.lock import SiteLock
-from crawler.sites import load_sites, resolve_targets
-from crawler.spiders.news import NewsSpider
+from micnews.cleaners.storage import display, locate
+from micnews.crawler.lock import SiteLock
+from micnews.crawler.sites import load_sites, resolve_targets
+from micnews.crawler.spiders.news import NewsSpider
 
 # Exit codes of `micnews crawl` (documented in README, "Scheduled crawls").
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 3
@@ -77,10 +77,10 @@ def run_crawl(
     """Crawl configured sites (names) and/or URLs into the dataset at ``out``.
 
     With ``redis_url`` the process is one worker of a distributed crawl
-    (:mod:`crawler.distributed`): no site lock, the frontier and state live in Redis.
-    Raises :class:`crawler.lock.AlreadyRunning` when another run holds a site's lock.
+    (:mod:`micnews.crawler.distributed`): no site lock, the frontier and state live in Redis.
+    Raises :class:`micnews.crawler.lock.AlreadyRunning` when another run holds a site's lock.
     """
-    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "micnews.crawler.settings")
     project = get_project_settings()
     project.set("MICNEWS_OUT", str(out), priority="cmdline")
     if max_pages:
@@ -89,7 +89,7 @@ def run_crawl(
         project.set(key, value, priority="cmdline")
     sites = resolve_targets(targets, load_sites(sites_file))
     if redis_url:
-        from crawler.distributed import redis_settings
+        from micnews.crawler.distributed import redis_settings
 
         prefix = project.get("MICNEWS_REDIS_PREFIX", "micnews")
         for key, value in redis_settings(redis_url, sites, prefix).items():

@@ -5,8 +5,8 @@ Everything micnews-specific is prefixed ``MICNEWS_`` and can be overridden with
 """
 
 BOT_NAME = "micnews"
-SPIDER_MODULES = ["crawler.spiders"]
-NEWSPIDER_MODULE = "crawler.spiders"
+SPIDER_MODULES = ["micnews.crawler.spiders"]
+NEWSPIDER_MODULE = "micnews.crawler.spiders"
 
 # Identify ourselves; site owners can reach us through the URL.
 USER_AGENT = "micnews/0.1 (+https://github.com/micnews/micnews; research crawler)"
@@ -33,10 +33,10 @@ SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 
 ITEM_PIPELINES = {
-    "crawler.pipelines.CleanPipeline": 100,
-    "crawler.pipelines.SincePipeline": 150,
-    "crawler.pipelines.DuplicatePipeline": 200,
-    "crawler.pipelines.ParquetPipeline": 300,
+    "micnews.crawler.pipelines.CleanPipeline": 100,
+    "micnews.crawler.pipelines.SincePipeline": 150,
+    "micnews.crawler.pipelines.DuplicatePipeline": 200,
+    "micnews.crawler.pipelines.ParquetPipeline": 300,
 }
 
 # Listing pages and duplicates are dropped on purpose: not worth a warning.
@@ -52,16 +52,19 @@ MICNEWS_BATCH_SIZE = 500  # rows per Parquet file flush
 DOWNLOADER_MIDDLEWARES = {
     # the site boundary is host *and port*, redirects and dont_filter requests included
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
-    "crawler.offsite.SiteOffsiteMiddleware": 50,
-    "crawler.fetcherrors.FetchErrorMiddleware": 60,  # failures after retries: one log line
-    "crawler.offsite.OffsiteRedirectMiddleware": 610,  # before RedirectMiddleware (600)
-    "crawler.incremental.IncrementalMiddleware": 90,  # before robots: known articles cost nothing
-    "crawler.warc.WarcWriterMiddleware": 580,  # after decompression (590), before retries (550)
-    "crawler.backoff.RetryBackoffMiddleware": 560,  # a retried request waits 1, 2, 4… s first
+    "micnews.crawler.offsite.SiteOffsiteMiddleware": 50,
+    "micnews.crawler.fetcherrors.FetchErrorMiddleware": 60,  # failures after retries: one log line
+    "micnews.crawler.offsite.OffsiteRedirectMiddleware": 610,  # before RedirectMiddleware (600)
+    # before robots: known articles cost nothing
+    "micnews.crawler.incremental.IncrementalMiddleware": 90,
+    # after decompression (590), before retries (550)
+    "micnews.crawler.warc.WarcWriterMiddleware": 580,
+    # a retried request waits 1, 2, 4… s first
+    "micnews.crawler.backoff.RetryBackoffMiddleware": 560,
 }
 EXTENSIONS = {
-    "crawler.extensions.ProgressLine": 500,
-    "crawler.extensions.StatsFile": 500,
+    "micnews.crawler.extensions.ProgressLine": 500,
+    "micnews.crawler.extensions.StatsFile": 500,
 }
 HTTPERROR_ALLOWED_CODES = [304]  # a listing "not modified": the spider replays its links
 MICNEWS_INCREMENTAL = True  # keep <out>/state.sqlite; skip articles already in the dataset

@@ -37,7 +37,7 @@ def load_sites(path: str | Path | None = None) -> dict[str, Site]:
     """Read a sites file (the bundled ``crawler/sites.toml`` by default)."""
     try:
         if path is None:
-            text = resources.files("crawler").joinpath("sites.toml").read_text("utf-8")
+            text = resources.files("micnews.crawler").joinpath("sites.toml").read_text("utf-8")
         else:
             text = Path(path).read_text("utf-8")
         data = tomllib.loads(text)

@@ -41,7 +41,8 @@ class StateStore(Protocol):
     """What the spider, the incremental middleware and the pipelines need from a crawl state.
 
     :class:`CrawlState` (SQLite, one crawl at a time) and
-    :class:`crawler.state_redis.RedisCrawlState` (shared by distributed workers) implement it.
+    :class:`~micnews.crawler.state_redis.RedisCrawlState`
+    (shared by distributed workers) implement it.
     """
 
     def get(self, url: str) -> Mapping[str, Any] | None: ...

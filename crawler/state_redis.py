@@ -1,7 +1,7 @@
 """The crawl state in Redis, shared by the workers of a distributed crawl.
 
-Same contract as the SQLite :class:`crawler.state.CrawlState` (see
-:class:`crawler.state.StateStore`), stored under one key prefix:
+Same contract as the SQLite :class:`micnews.crawler.state.CrawlState` (see
+:class:`micnews.crawler.state.StateStore`), stored under one key prefix:
 
 * ``<prefix>:url:<url>``   hash: kind, etag, last_modified, lastmod, content_hash,
   committed ("0"/"1"), fetched_at;
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import redis
 
-from crawler.state import commit_unknown_files
+from micnews.crawler.state import commit_unknown_files
 
 FIELDS = ("kind", "etag", "last_modified", "lastmod", "content_hash", "committed", "fetched_at")
 

@@ -2,7 +2,7 @@
 
 The downloader middleware writes a ``request`` and a ``response`` record per fetch
 to ``<out>/warc/micnews-<run>-<seq>.warc.gz``, rotating at ``MICNEWS_WARC_MAX_BYTES``.
-On a remote dataset (:mod:`cleaners.storage`) the file is staged locally and uploaded
+On a remote dataset (:mod:`micnews.cleaners.storage`) the file is staged locally and uploaded
 when it is rotated or closed.
 Cookies and credentials are never written. :func:`iter_pages` replays a WARC file
 as :class:`~cleaners.record.Page` objects, so the dataset can be rebuilt offline.
@@ -27,8 +27,8 @@ from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from cleaners.record import Page
-from cleaners.storage import Location, locate
+from micnews.cleaners.record import Page
+from micnews.cleaners.storage import Location, locate
 
 logger = logging.getLogger(__name__)
 SECRET_HEADERS = {"cookie", "set-cookie", "authorization", "proxy-authorization"}

@@ -20,7 +20,7 @@ SHARED = ROOT.parent / "shared"
 @pytest.fixture(scope="session")
 def fixture_sites() -> Iterator[dict]:
     """Every fixture site on its own loopback port: name -> SiteServer."""
-    from crawler.demo.server import SiteServer
+    from micnews.crawler.demo.server import SiteServer
 
     servers = {}
     for root in sorted(p for p in SITES_DIR.iterdir() if p.is_dir()):
@@ -40,7 +40,7 @@ def run_cli(*args: str, cwd: Path = ROOT, timeout: int = 300) -> subprocess.Comp
     """Run the installed ``micnews`` command (through this interpreter) and capture its output."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "120"}
     return subprocess.run(
-        [sys.executable, "-m", "crawler.cli", *args],
+        [sys.executable, "-m", "micnews.crawler.cli", *args],
         cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout,
     )
 

@@ -1,6 +1,6 @@
 """A loopback site that misbehaves on command, for the fault-injection suite.
 
-:class:`FaultServer` is a :class:`crawler.demo.server.SiteServer` whose ``faults`` map a
+:class:`FaultServer` is a :class:`micnews.crawler.demo.server.SiteServer` whose ``faults`` map a
 path to a raw behaviour on the socket (connection reset mid-body, endless body,
 slow-loris headers or body); everything else is served as usual, including the scripted
 ``routes`` (redirects, bombs). :class:`MisbehavingSite` is a copy of a fixture site on
@@ -26,9 +26,9 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from cleaners.dataset import articles_dir, load
-from crawler.demo.server import SiteServer, _Handler, _QuietServer, resolve
-from crawler.urls import canonical_url
+from micnews.cleaners.dataset import articles_dir, load
+from micnews.crawler.demo.server import SiteServer, _Handler, _QuietServer, resolve
+from micnews.crawler.urls import canonical_url
 from tests.conftest import ROOT, SITES_DIR, run_cli
 
 # Fast, bounded settings for every crawl of the suite.
@@ -249,9 +249,9 @@ class MisbehavingSite:
     def popen(self, out: Path, *extra: str, **kwargs) -> subprocess.Popen:
         """The same crawl, started in the background."""
         return subprocess.Popen(
-            [sys.executable, "-m", "crawler.cli", "crawl", self.base + "/", "--out", str(out),
-             *FAST, *extra], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            text=True, **kwargs)
+            [sys.executable, "-m", "micnews.crawler.cli", "crawl", self.base + "/",
+             "--out", str(out), *FAST, *extra], cwd=ROOT,
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, **kwargs)
 
     def stop(self) -> None:
         """Stop both servers."""
@@ -288,7 +288,7 @@ def committed_urls(out: Path) -> set[str]:
 _FULL_DISK = r"""
 import errno, sys
 import pyarrow.parquet as pq
-import crawler.warc as warc
+import micnews.crawler.warc as warc
 from pathlib import Path
 what, after, times = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 calls = []
@@ -310,7 +310,7 @@ else:
         self.out.write(b"\x1f\x8b\x08\x00 half a gzip member")
     warc.WARCWriter.write_record = full(real, half)
 sys.argv = ["micnews", *sys.argv[4:]]
-from crawler.cli import main
+from micnews.crawler.cli import main
 main()
 """
 

@@ -8,11 +8,11 @@ import shutil
 
 import pytest
 
-from cleaners import clean, clean_many
-from cleaners.attachments import is_attachment
-from cleaners.dataset import load
-from cleaners.record import Attachment, Page, Record
-from crawler.demo.server import DEFAULT_DEMO_ROOT, SiteServer
+from micnews.cleaners import clean, clean_many
+from micnews.cleaners.attachments import is_attachment
+from micnews.cleaners.dataset import load
+from micnews.cleaners.record import Attachment, Page, Record
+from micnews.crawler.demo.server import DEFAULT_DEMO_ROOT, SiteServer
 from tests.conftest import FIXTURES, SITES_DIR, run_cli
 
 PAGES = FIXTURES / "pages"

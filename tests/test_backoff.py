@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import time
 
-from crawler.backoff import backoff_delay
-from crawler.demo.server import SiteServer
+from micnews.crawler.backoff import backoff_delay
+from micnews.crawler.demo.server import SiteServer
 from tests.conftest import run_cli
 
 

@@ -14,9 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cleaners import clean
-from cleaners.dataset import DATASET_SCHEMA, records_to_table
-from cleaners.record import NotArticle, Page, Record
+from micnews.cleaners import clean
+from micnews.cleaners.dataset import DATASET_SCHEMA, records_to_table
+from micnews.cleaners.record import NotArticle, Page, Record
 from tests.conftest import SITES_DIR
 
 URL = "http://stttt.example.gov.vn/tin-tuc/bai-viet-123.html"

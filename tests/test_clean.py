@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from cleaners.clean import clean, clean_html, clean_many, site_of
-from cleaners.record import NotArticle, Page, Record
-from cleaners.textnorm import norm_key
+from micnews.cleaners.clean import clean, clean_html, clean_many, site_of
+from micnews.cleaners.record import NotArticle, Page, Record
+from micnews.cleaners.textnorm import norm_key
 from tests.fixtures.pages._variants import VARIANTS, variants
 
-# ``cleaners.clean`` the attribute is the function (re-exported); we want the module
-clean_mod = importlib.import_module("cleaners.clean")
+# ``micnews.cleaners.clean`` the attribute is the function (re-exported); we want the module
+clean_mod = importlib.import_module("micnews.cleaners.clean")
 PAGES = Path(__file__).resolve().parent / "fixtures" / "pages"
 NOT_ARTICLES = PAGES / "not_articles"
 PROFILED = sorted(p.stem for p in PAGES.glob("*.json") if not p.stem.startswith("unknown"))

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaners.dataset import articles_dir, partition_dir, site_key
-from crawler.lock import SiteLock
+from micnews.cleaners.dataset import articles_dir, partition_dir, site_key
+from micnews.crawler.lock import SiteLock
 from tests.conftest import SITES_DIR, run_cli
 
 ARTICLE = SITES_DIR / "mic-current" / "ha-nam-ra-mat-ung-dung-cong-dan-so-411230602100500311.htm"

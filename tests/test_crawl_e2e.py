@@ -11,7 +11,7 @@ import duckdb
 import pyarrow.dataset as ds
 import pytest
 
-from cleaners.dataset import DATASET_SCHEMA, load
+from micnews.cleaners.dataset import DATASET_SCHEMA, load
 from tests.conftest import ROOT, run_cli
 
 

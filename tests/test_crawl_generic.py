@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from cleaners.dataset import load
-from crawler.demo.server import SiteServer
+from micnews.cleaners.dataset import load
+from micnews.crawler.demo.server import SiteServer
 from tests.conftest import FIXTURES, run_cli
 
 GENERIC = FIXTURES / "generic"

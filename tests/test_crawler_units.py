@@ -10,9 +10,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from crawler.lock import AlreadyRunning, SiteLock
-from crawler.state import CrawlState
-from crawler.urls import canonical_url, out_of_range_date, page_number, trap_key
+from micnews.crawler.lock import AlreadyRunning, SiteLock
+from micnews.crawler.state import CrawlState
+from micnews.crawler.urls import canonical_url, out_of_range_date, page_number, trap_key
 
 
 @pytest.mark.parametrize("url, want", [
@@ -68,7 +68,7 @@ def test_site_lock_excludes_a_second_process(tmp_path):
         with pytest.raises(AlreadyRunning):
             SiteLock(tmp_path, "127.0.0.1:8080").acquire()
         code = (
-            "import sys; from crawler.lock import SiteLock, AlreadyRunning\n"
+            "import sys; from micnews.crawler.lock import SiteLock, AlreadyRunning\n"
             f"try: SiteLock({str(tmp_path)!r}, '127.0.0.1:8080').acquire()\n"
             "except AlreadyRunning: sys.exit(75)\n"
         )
@@ -84,7 +84,7 @@ def test_site_names_never_escape_the_lock_folder(tmp_path):
 def test_print_and_mail_views_of_an_article_are_not_followed():
     from scrapy.http import HtmlResponse
 
-    from crawler.spiders.news import NewsSpider
+    from micnews.crawler.spiders.news import NewsSpider
 
     spider = NewsSpider(url="http://127.0.0.1:8000/")
     body = b"""<html><body>

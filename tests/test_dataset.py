@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
-from cleaners.dataset import (
+from micnews.cleaners.dataset import (
     DATASET_SCHEMA,
     UNKNOWN_YEAR,
     DatasetWriter,
@@ -29,8 +29,8 @@ from cleaners.dataset import (
     load,
     site_key,
 )
-from cleaners.record import VN_TZ, Image, Record
-from crawler.cli_dataset import dataset_app
+from micnews.cleaners.record import VN_TZ, Image, Record
+from micnews.crawler.cli_dataset import dataset_app
 
 ROOT = Path(__file__).absolute().parents[1]
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
@@ -162,7 +162,7 @@ def test_compact_url_whose_year_changed(tmp_path):
 def test_compact_migrates_flat_layout(tmp_path):
     flat = articles_dir(tmp_path)
     flat.mkdir(parents=True)
-    from cleaners.dataset import records_to_table
+    from micnews.cleaners.dataset import records_to_table
 
     pq.write_table(records_to_table([rec(i) for i in range(5)]), flat / "part-old-00000.parquet")
     assert load(tmp_path).count_rows() == 5  # old files lack dup_of: filled with null
@@ -176,8 +176,8 @@ KILLER = textwrap.dedent("""
     import os, sys
     from datetime import UTC, datetime
     import pyarrow.parquet as pq
-    import cleaners.dataset as d
-    from cleaners.record import Record
+    import micnews.cleaners.dataset as d
+    from micnews.cleaners.record import Record
     calls = {"n": 0}
     real = pq.write_table
     def slow_write(table, where, **kw):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from cleaners.dates import (
+from micnews.cleaners.dates import (
     VN_TZ,
     date_from_html,
     date_from_url,

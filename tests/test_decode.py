@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from cleaners.decode import Decoded, decode_html, repair_text
+from micnews.cleaners.decode import Decoded, decode_html, repair_text
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "encodings"
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"

@@ -12,11 +12,11 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-import cleaners.dedup as dd
-from cleaners.dataset import DatasetWriter, articles_dir, compact, load
-from cleaners.dedup import DEDUP_DIR, DedupIndex, Doc, dedup, find_duplicates, similarity
-from cleaners.record import Record
-from crawler.cli_dataset import dataset_app
+import micnews.cleaners.dedup as dd
+from micnews.cleaners.dataset import DatasetWriter, articles_dir, compact, load
+from micnews.cleaners.dedup import DEDUP_DIR, DedupIndex, Doc, dedup, find_duplicates, similarity
+from micnews.cleaners.record import Record
+from micnews.crawler.cli_dataset import dataset_app
 
 CASES = json.loads((Path(__file__).parent / "fixtures" / "dedup" / "cases.json")
                    .read_text(encoding="utf-8"))

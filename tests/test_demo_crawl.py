@@ -7,7 +7,7 @@ import json
 import duckdb
 import pyarrow.dataset as ds
 
-from crawler.demo.server import DEFAULT_DEMO_ROOT
+from micnews.crawler.demo.server import DEFAULT_DEMO_ROOT
 from tests.conftest import run_cli
 
 
@@ -34,7 +34,7 @@ def test_three_demo_crawls_plus_compact_leave_one_row_per_url(tmp_path):
     """Crawls append (here: the state is off, so every run writes every article again);
     `micnews compact` then leaves exactly one row per URL, readable by DuckDB. The demo
     server stays up across the runs so the URLs (ports) stay the same."""
-    from crawler.demo.server import DemoServer
+    from micnews.crawler.demo.server import DemoServer
 
     with DemoServer() as server:
         urls = [s.base_url + "/" for s in server.sites.values()]

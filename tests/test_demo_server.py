@@ -13,8 +13,8 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from crawler.demo import build_demo
-from crawler.demo.server import DEFAULT_DEMO_ROOT, DemoServer, SiteServer, resolve
+from micnews.crawler.demo import build_demo
+from micnews.crawler.demo.server import DEFAULT_DEMO_ROOT, DemoServer, SiteServer, resolve
 
 SITES_DIR = Path(__file__).resolve().parent / "fixtures" / "sites"
 DEMO_EXPECTED = json.loads((DEFAULT_DEMO_ROOT.parent / "expected.json").read_text("utf-8"))

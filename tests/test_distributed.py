@@ -20,11 +20,11 @@ import pyarrow.parquet as pq
 import pytest
 import redis
 
-from cleaners.dataset import load
-from crawler.demo.server import SiteServer
-from crawler.state import CrawlState
-from crawler.state_redis import RedisCrawlState
-from crawler.urls import canonical_url
+from micnews.cleaners.dataset import load
+from micnews.crawler.demo.server import SiteServer
+from micnews.crawler.state import CrawlState
+from micnews.crawler.state_redis import RedisCrawlState
+from micnews.crawler.urls import canonical_url
 from tests.conftest import ROOT, SITES_DIR
 
 FAST = ["--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=False",
@@ -102,7 +102,7 @@ def _dataset_urls(out: Path) -> list[str]:
 
 
 def _cli(*args: str) -> list[str]:
-    return [sys.executable, "-m", "crawler.cli", "crawl", *args]
+    return [sys.executable, "-m", "micnews.crawler.cli", "crawl", *args]
 
 
 def _seed(redis_url: str, sites, out: Path) -> None:

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from lxml import html as lhtml
 
-from cleaners.boilerplate import DEFAULT_MARKERS, Markers, is_boilerplate, strip_boilerplate
-from cleaners.detect import detect_family
-from cleaners.extract import extract_with_profile, interpret_byline, paragraphs_of
-from cleaners.profile import get_profile, load_profiles
+from micnews.cleaners.boilerplate import DEFAULT_MARKERS, Markers, is_boilerplate, strip_boilerplate
+from micnews.cleaners.detect import detect_family
+from micnews.cleaners.extract import extract_with_profile, interpret_byline, paragraphs_of
+from micnews.cleaners.profile import get_profile, load_profiles
 
 PAGES = Path(__file__).resolve().parent / "fixtures" / "pages"
 PROFILED = sorted(p.stem for p in PAGES.glob("*.json") if not p.stem.startswith("unknown"))

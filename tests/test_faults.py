@@ -22,11 +22,11 @@ import pyarrow.dataset as ds
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from cleaners.dataset import DatasetWriter, data_files
-from cleaners.record import Record
-from crawler.demo.server import SiteServer
-from crawler.urls import canonical_url
-from crawler.warc import iter_pages
+from micnews.cleaners.dataset import DatasetWriter, data_files
+from micnews.cleaners.record import Record
+from micnews.crawler.demo.server import SiteServer
+from micnews.crawler.urls import canonical_url
+from micnews.crawler.warc import iter_pages
 from tests.faultserver import (
     MisbehavingSite,
     bomb,
@@ -348,7 +348,7 @@ def test_disk_full_from_the_start_then_next_run(site, tmp_path):
 def test_disk_full_keeps_the_batch_and_leaves_no_partial_file(tmp_path, monkeypatch):
     import pyarrow.parquet as pq
 
-    from cleaners import clean_html
+    from micnews.cleaners import clean_html
     from tests.conftest import SITES_DIR
 
     page = SITES_DIR / SITE / "ha-nam-ra-mat-ung-dung-cong-dan-so-411230602100500311.htm"

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from cleaners.clean import clean_many
-from cleaners.generic import apply_template, extract_generic, page_blocks
-from cleaners.record import Page, Record
-from cleaners.templates import SiteTemplate, TemplateRegistry
-from cleaners.textnorm import norm_key
+from micnews.cleaners.clean import clean_many
+from micnews.cleaners.generic import apply_template, extract_generic, page_blocks
+from micnews.cleaners.record import Page, Record
+from micnews.cleaners.templates import SiteTemplate, TemplateRegistry
+from micnews.cleaners.textnorm import norm_key
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "generic"
 CASES = sorted(FIXTURES.glob("*.json"))
@@ -223,8 +223,8 @@ def test_short_article_with_a_related_box_is_not_a_teaser_listing() -> None:
 
 
 def test_headline_link_lines_leave_the_text() -> None:
-    from cleaners.clean import parse_html
-    from cleaners.generic import _drop_link_lines, link_words
+    from micnews.cleaners.clean import parse_html
+    from micnews.cleaners.generic import _drop_link_lines, link_words
 
     root = parse_html(_related_page())
     lines = [*_ARTICLE_PARAS, *_RELATED, f"2 {_RELATED[1]}", "Tin liên quan"]

@@ -16,12 +16,12 @@ import lxml.html
 import pyarrow.dataset as ds
 import pytest
 
-from cleaners import clean
-from cleaners.dataset import load
-from cleaners.record import Record
-from crawler.demo.server import SiteServer, resolve
-from crawler.urls import canonical_url
-from crawler.warc import iter_pages
+from micnews.cleaners import clean
+from micnews.cleaners.dataset import load
+from micnews.cleaners.record import Record
+from micnews.crawler.demo.server import SiteServer, resolve
+from micnews.crawler.urls import canonical_url
+from micnews.crawler.warc import iter_pages
 from tests.conftest import ROOT, SITES_DIR, run_cli
 
 FAST = ["--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=False",
@@ -250,7 +250,7 @@ def test_kill_9_then_resume_equals_an_uninterrupted_crawl(fixture_expected, tmp_
     try:
         site.server.delay = 0.3
         proc = subprocess.Popen(
-            [sys.executable, "-m", "crawler.cli", "crawl", site.server.base_url + "/",
+            [sys.executable, "-m", "micnews.crawler.cli", "crawl", site.server.base_url + "/",
              "--out", str(out), *FAST, "--set", "MICNEWS_BATCH_SIZE=1",
              "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=1"],
             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -279,7 +279,7 @@ def test_second_run_of_the_same_site_is_refused_while_one_runs(fixture_expected,
     out = tmp_path / "out"
     site.server.delay = 0.2
     proc = subprocess.Popen(
-        [sys.executable, "-m", "crawler.cli", "crawl", site.server.base_url + "/",
+        [sys.executable, "-m", "micnews.crawler.cli", "crawl", site.server.base_url + "/",
          "--out", str(out), *FAST], cwd=ROOT, stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL)
     try:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cleaners.lead import dedupe_lead, split_source_tag
-from cleaners.textnorm import norm_key, norm_space
+from micnews.cleaners.lead import dedupe_lead, split_source_tag
+from micnews.cleaners.textnorm import norm_key, norm_space
 
 # Our own sentences, shaped like the seeds (mic.gov.vn 2007 articles and a NukeViet one).
 LEAD = (

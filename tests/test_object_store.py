@@ -18,9 +18,9 @@ import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 import pytest
 
-from cleaners.dataset import load
-from cleaners.storage import locate, recover_outboxes
-from crawler.urls import canonical_url
+from micnews.cleaners.dataset import load
+from micnews.cleaners.storage import locate, recover_outboxes
+from micnews.crawler.urls import canonical_url
 from tests.conftest import run_cli
 from tests.test_distributed import _expected_urls as _distributed_expected
 from tests.test_distributed import (  # noqa: F401 - fixtures: one Redis, slow fixture sites

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from cleaners.clean import clean
-from cleaners.record import NotArticle, Page, Record
+from micnews.cleaners.clean import clean
+from micnews.cleaners.record import NotArticle, Page, Record
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 REAL = SHARED / "realpages"

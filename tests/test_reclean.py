@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cleaners.dataset import load
+from micnews.cleaners.dataset import load
 from tests.conftest import run_cli
 
 

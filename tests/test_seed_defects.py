@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from cleaners.clean import clean
-from cleaners.record import Page, Record
+from micnews.cleaners.clean import clean
+from micnews.cleaners.record import Page, Record
 
 HERE = Path(__file__).resolve().parent
 PAGES = HERE / "fixtures" / "pages"

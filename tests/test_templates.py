@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cleaners.templates import SiteTemplate, TemplateRegistry
+from micnews.cleaners.templates import SiteTemplate, TemplateRegistry
 
 MENU = ["Trang chủ", "Giới thiệu", "Liên hệ"]
 

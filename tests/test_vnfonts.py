@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from cleaners import vnfonts
-from cleaners.vnfonts import (
+from micnews.cleaners import vnfonts
+from micnews.cleaners.vnfonts import (
     decode_tcvn5712,
     decode_viscii,
     fix_legacy_fonts,

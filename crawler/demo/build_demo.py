@@ -1,8 +1,8 @@
 # ruff: noqa: E501  (HTML templates and prose are written as they read, not wrapped)
 """Generate the static demo sites and the test fixture sites from article data.
 
-``python -m crawler.demo.build_demo`` rewrites ``crawler/demo/site/`` and
-``crawler/demo/expected.json`` from :mod:`crawler.demo.content`, and
+``python -m micnews.crawler.demo.build_demo`` rewrites ``crawler/demo/site/`` and
+``crawler/demo/expected.json`` from :mod:`micnews.crawler.demo.content`, and
 ``tests/fixtures/sites/`` (+ its ``expected.json``) from ``tests/fixtures/sites/_content.py``.
 The output is deterministic, so re-running it reproduces the committed files exactly.
 

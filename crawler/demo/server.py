@@ -256,7 +256,7 @@ class DemoServer:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m crawler.demo.server [ROOT]``: serve the sites until Ctrl-C."""
+    """``python -m micnews.crawler.demo.server [ROOT]``: serve the sites until Ctrl-C."""
     args = sys.argv[1:] if argv is None else argv
     root = Path(args[0]) if args else DEFAULT_DEMO_ROOT
     with DemoServer(root) as demo:

@@ -19,14 +19,14 @@ from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import IGNORED_EXTENSIONS, LinkExtractor
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
-from cleaners.attachments import ATTACHMENT_EXTENSIONS
-from cleaners.clean import site_of
-from cleaners.profile import crawl_deny_patterns
-from cleaners.record import utcnow
-from crawler.incremental import open_state
-from crawler.items import PageItem
-from crawler.sites import Site, load_sites, resolve_targets
-from crawler.urls import canonical_url, out_of_range_date, page_number, trap_key
+from micnews.cleaners.attachments import ATTACHMENT_EXTENSIONS
+from micnews.cleaners.clean import site_of
+from micnews.cleaners.profile import crawl_deny_patterns
+from micnews.cleaners.record import utcnow
+from micnews.crawler.incremental import open_state
+from micnews.crawler.items import PageItem
+from micnews.crawler.sites import Site, load_sites, resolve_targets
+from micnews.crawler.urls import canonical_url, out_of_range_date, page_number, trap_key
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml")
 

@@ -6,8 +6,8 @@ in ``crawler/sites.toml`` and the cleaners' profiles, not here.
 
 from __future__ import annotations
 
-from crawler.sites import SiteConfigError, load_sites
-from crawler.spiders.news import NewsSpider
+from micnews.crawler.sites import SiteConfigError, load_sites
+from micnews.crawler.spiders.news import NewsSpider
 
 
 def _site_spiders() -> dict[str, type[NewsSpider]]:
