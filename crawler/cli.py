@@ -66,7 +66,8 @@ def crawl(
     Exit codes: 0 done, 1 nothing could be fetched, 2 bad usage, 3 interrupted
     (everything written so far stays), 75 another run of the same site is going on.
     """
-    from micnews.crawler.lock import EXIT_LOCKED, AlreadyRunning
+    from micnews.crawler import exitcodes
+    from micnews.crawler.lock import AlreadyRunning
     from micnews.crawler.run import CrawlError, run_crawl
 
     _check_writable(out)
@@ -106,15 +107,13 @@ def crawl(
     except SiteConfigError as exc:
         raise fail(str(exc)) from None
     except AlreadyRunning as exc:
-        raise fail(str(exc), code=EXIT_LOCKED) from None
+        raise fail(str(exc), code=exitcodes.LOCKED) from None
     except CrawlError as exc:
         raise fail(str(exc), code=1) from None
-    table = Table(title="micnews crawl", show_header=False)
-    for name, value in summary.rows:
-        table.add_row(name, value)
-    Console().print(table)
-    if summary.exit_code == 1:
-        raise fail("no page could be fetched", code=1)
+    if summary.get("response_received_count"):  # a run that reached no site: one line
+        summary.print_table(Console())
+    if summary.error:
+        raise fail(summary.error, code=summary.exit_code)
     raise typer.Exit(summary.exit_code)
 
 

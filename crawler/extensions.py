@@ -14,6 +14,7 @@ from scrapy.crawler import Crawler
 from twisted.internet import task
 
 from micnews.cleaners.storage import display, locate
+from micnews.crawler.report import summary_rows
 
 
 class ProgressLine:
@@ -27,7 +28,7 @@ class ProgressLine:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ProgressLine:
         ext = cls(crawler)
-        if crawler.settings.getbool("MICNEWS_PROGRESS", True) and sys.stderr.isatty():
+        if crawler.settings.getbool("MICNEWS_PROGRESS") and sys.stderr.isatty():
             crawler.signals.connect(ext.opened, signal=signals.spider_opened)
             crawler.signals.connect(ext.closed, signal=signals.spider_closed)
         return ext
@@ -49,7 +50,8 @@ class ProgressLine:
     def closed(self) -> None:
         if self.loop and self.loop.running:
             self.loop.stop()
-        sys.stderr.write("\n")
+        sys.stderr.write("\r\033[K")  # cleared: the summary table comes next
+        sys.stderr.flush()
 
 
 class StatsFile:
@@ -57,7 +59,7 @@ class StatsFile:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.location = locate(crawler.settings.get("MICNEWS_OUT", "output"))
+        self.location = locate(crawler.settings.get("MICNEWS_OUT"))
         self.folder = self.location.write_root() / "runs"
 
     @classmethod
@@ -69,6 +71,9 @@ class StatsFile:
     def closed(self, reason: str) -> None:
         stats: dict[str, Any] = dict(self.crawler.stats.get_stats())
         stats["finish_reason"] = reason
+        if stats.get("micnews/fetched_nothing") and self.location.remote:
+            return  # nothing to report, and nothing is left behind (see runrules)
+        stats["summary"] = dict(summary_rows(stats))
         start = stats.get("start_time") or datetime.now(UTC)
         self.folder.mkdir(parents=True, exist_ok=True)
         # unique per process: distributed workers on several machines share this folder

@@ -92,9 +92,9 @@ class ClaimingScheduler(Scheduler):
         scheduler.crawler = crawler
         settings = crawler.settings
         scheduler.worker = worker_id()
-        scheduler.heartbeat_seconds = settings.getfloat("MICNEWS_REDIS_HEARTBEAT_SECONDS", 5.0)
-        scheduler.worker_ttl = max(1, settings.getint("MICNEWS_REDIS_WORKER_TTL", 30))
-        scheduler.idle_seconds = settings.getfloat("MICNEWS_REDIS_IDLE_SECONDS", 30.0)
+        scheduler.heartbeat_seconds = settings.getfloat("MICNEWS_REDIS_HEARTBEAT_SECONDS")
+        scheduler.worker_ttl = max(1, settings.getint("MICNEWS_REDIS_WORKER_TTL"))
+        scheduler.idle_seconds = settings.getfloat("MICNEWS_REDIS_IDLE_SECONDS")
         scheduler.claims = {}
         scheduler.records_waiting = 0
         scheduler._idle_since = None
@@ -259,14 +259,15 @@ class ClaimingScheduler(Scheduler):
         # URLs: commit them now, so the requeued articles in it are skipped, not rewritten.
         from micnews.cleaners.dataset import data_files
         from micnews.cleaners.storage import locate
-        from micnews.crawler.incremental import open_state
+        from micnews.crawler.stateowner import state_of
 
         settings = self.crawler.settings
-        out = settings.get("MICNEWS_OUT", "output")
+        out = settings.get("MICNEWS_OUT")
         # A remote dataset is not listed here (a cost per rescue): an article the dead
         # worker uploaded but never committed is written again; load(dedupe=True) hides it.
-        if settings.getbool("MICNEWS_INCREMENTAL", True) and not locate(out).remote:
-            open_state(settings).reconcile(data_files(out))
+        state = state_of(self.crawler)
+        if state is not None and not locate(out).remote:
+            state.reconcile(data_files(out))
 
     def work_elsewhere(self) -> bool:
         """True while the queue has requests or another live worker holds some."""

@@ -7,7 +7,7 @@ import os
 import re
 from pathlib import Path
 
-EXIT_LOCKED = 75  # EX_TEMPFAIL: "try again later", distinct from errors
+from micnews.crawler.exitcodes import LOCKED as EXIT_LOCKED  # noqa: F401 - re-exported
 
 
 class AlreadyRunning(RuntimeError):

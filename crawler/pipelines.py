@@ -24,15 +24,14 @@ from micnews.cleaners.clean import learn_template, site_of
 from micnews.cleaners.dataset import DatasetWriter
 from micnews.cleaners.record import VN_TZ, NotArticle, Page, Record
 from micnews.cleaners.templates import TemplateRegistry
-from micnews.crawler.incremental import open_state
 from micnews.crawler.items import PageItem
 from micnews.crawler.signals import batch_committed
 from micnews.crawler.state import StateStore
+from micnews.crawler.stateowner import state_of
 
 
 def _state(crawler: Crawler) -> StateStore | None:
-    return open_state(crawler.settings) if crawler.settings.getbool("MICNEWS_INCREMENTAL", True) \
-        else None
+    return state_of(crawler)
 
 
 class CleanPipeline:
@@ -49,8 +48,8 @@ class CleanPipeline:
         self.stats = crawler.stats
         self.state = _state(crawler)
         self.templates = TemplateRegistry()
-        self.warmup = crawler.settings.getint("MICNEWS_TEMPLATE_WARMUP", 8)
-        self.wait = crawler.settings.getfloat("MICNEWS_TEMPLATE_WAIT", 5.0)
+        self.warmup = crawler.settings.getint("MICNEWS_TEMPLATE_WARMUP")
+        self.wait = crawler.settings.getfloat("MICNEWS_TEMPLATE_WAIT")
         self.held: dict[str, list[tuple[Page, Deferred]]] = {}
         self.timers: dict[str, Any] = {}
 
@@ -192,9 +191,9 @@ class ParquetPipeline:
         settings = crawler.settings
         self.stats = crawler.stats
         self.state = _state(crawler)
-        self.writer = DatasetWriter(settings.get("MICNEWS_OUT", "output"),
-                                    batch_size=settings.getint("MICNEWS_BATCH_SIZE", 500))
-        self.flush_seconds = settings.getfloat("MICNEWS_FLUSH_SECONDS", 30.0)
+        self.writer = DatasetWriter(settings.get("MICNEWS_OUT"),
+                                    batch_size=settings.getint("MICNEWS_BATCH_SIZE"))
+        self.flush_seconds = settings.getfloat("MICNEWS_FLUSH_SECONDS")
         self._pending: list[str] = []
         self._last_flush = time.monotonic()
         self.signals = crawler.signals

@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-import os
 import time
-from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from scrapy.crawler import CrawlerProcess
-from scrapy.utils.project import get_project_settings
 
-from micnews.cleaners.storage import display, locate
-from micnews.crawler.lock import SiteLock
+from micnews.cleaners.storage import display
+from micnews.crawler import exitcodes
+from micnews.crawler.addon import crawl_settings
+from micnews.crawler.report import summary_rows
+from micnews.crawler.runrules import exit_code_of
 from micnews.crawler.sites import load_sites, resolve_targets
 from micnews.crawler.spiders.news import NewsSpider
-
-# Exit codes of `micnews crawl` (documented in README, "Scheduled crawls").
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 3
 
 
 class CrawlError(RuntimeError):
@@ -41,29 +37,29 @@ class CrawlSummary:
 
     @property
     def exit_code(self) -> int:
-        """0 finished, 1 nothing could be fetched, 3 interrupted (what was written stays)."""
-        if self.get("finish_reason", "") == "shutdown":
-            return EXIT_INTERRUPTED
-        if self.worker and self.get("finish_reason", "") == "finished":
-            return EXIT_OK
-        fetched = self.get("response_received_count") or self.get("micnews/skipped_known")
-        return EXIT_OK if fetched else EXIT_FAILED
+        """The run's exit code (decided by :class:`micnews.crawler.runrules.RunRules`)."""
+        return int(self.get("micnews/exit_code", exitcodes.FAILED))
+
+    @property
+    def error(self) -> str:
+        """One line saying why the run failed, or ""."""
+        return str(self.get("micnews/error", "")) if self.exit_code == exitcodes.FAILED else ""
 
     @property
     def rows(self) -> list[tuple[str, str]]:
-        """The summary table shown to a person."""
-        removed = sum(v for k, v in self.stats.items() if k.startswith("micnews/removed/"))
-        return [
-            ("pages fetched", str(self.get("response_received_count"))),
-            ("articles written", str(self.get("micnews/articles_written"))),
-            ("known articles skipped", str(self.get("micnews/skipped_known"))),
-            ("not articles (listings, home…)", str(self.get("micnews/not_article"))),
-            ("boilerplate removed (blocks)", str(removed)),
-            ("duplicates dropped", str(self.get("micnews/duplicates_dropped"))),
-            ("errors", str(self.get("log_count/ERROR"))),
-            ("time", f"{self.seconds:.1f} s"),
-            ("dataset", display(self.out).rstrip("/") + "/articles"),
-        ]
+        """The summary table shown to a person (the same rows as in ``runs/*.json``)."""
+        return [*summary_rows(self.stats),
+                ("time", f"{self.seconds:.1f} s"),
+                ("dataset", display(self.out).rstrip("/") + "/articles")]
+
+    def print_table(self, console: Any) -> None:
+        """Print the summary as a rich table."""
+        from rich.table import Table
+
+        table = Table(title="micnews crawl", show_header=False)
+        for name, value in self.rows:
+            table.add_row(name, value)
+        console.print(table)
 
 
 def run_crawl(
@@ -78,35 +74,31 @@ def run_crawl(
 
     With ``redis_url`` the process is one worker of a distributed crawl
     (:mod:`micnews.crawler.distributed`): no site lock, the frontier and state live in Redis.
-    Raises :class:`micnews.crawler.lock.AlreadyRunning` when another run holds a site's lock.
+    Raises :class:`micnews.crawler.lock.AlreadyRunning` when another run holds a site's lock
+    (the run rules, :mod:`micnews.crawler.runrules`, are those of ``scrapy crawl``).
     """
-    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "micnews.crawler.settings")
-    project = get_project_settings()
-    project.set("MICNEWS_OUT", str(out), priority="cmdline")
+    overrides: dict[str, Any] = {"MICNEWS_OUT": str(out), **(settings or {})}
     if max_pages:
-        project.set("CLOSESPIDER_PAGECOUNT", max_pages, priority="cmdline")
-    for key, value in (settings or {}).items():
-        project.set(key, value, priority="cmdline")
-    sites = resolve_targets(targets, load_sites(sites_file))
+        overrides["CLOSESPIDER_PAGECOUNT"] = max_pages
+    project = crawl_settings(overrides)
     if redis_url:
         from micnews.crawler.distributed import redis_settings
 
-        prefix = project.get("MICNEWS_REDIS_PREFIX", "micnews")
-        for key, value in redis_settings(redis_url, sites, prefix).items():
+        sites = resolve_targets(targets, load_sites(sites_file))
+        for key, value in redis_settings(redis_url, sites,
+                                         project.get("MICNEWS_REDIS_PREFIX")).items():
             project.set(key, value, priority="cmdline")
-    with ExitStack() as locks:
-        for site in sites if not redis_url else []:  # workers share sites on purpose
-            # a remote dataset: the locks live in its local staging folder
-            locks.enter_context(SiteLock(locate(out).staging, urlsplit(site.root).netloc))
-        process = CrawlerProcess(project)
-        crawler = process.create_crawler(NewsSpider)
-        started = time.monotonic()
-        failures: list[Any] = []  # the crawl could not start (e.g. the disk is full)
-        process.crawl(crawler, site=",".join(targets),
-                      sites_file=str(sites_file) if sites_file else None
-                      ).addErrback(failures.append)
-        process.start()
+    process = CrawlerProcess(project)
+    crawler = process.create_crawler(NewsSpider)
+    started = time.monotonic()
+    failures: list[Any] = []  # the crawl could not start (site locked, disk full…)
+    process.crawl(crawler, site=",".join(targets),
+                  sites_file=str(sites_file) if sites_file else None
+                  ).addErrback(failures.append)
+    process.start()
     if failures:
+        if exit_code_of(crawler, failures[0].value) != exitcodes.FAILED:
+            raise failures[0].value  # AlreadyRunning (75), NoSiteGiven (2)
         raise CrawlError(f"the crawl could not start: {failures[0].getErrorMessage()} "
                          f"({failures[0].type.__name__})")
     return CrawlSummary(
