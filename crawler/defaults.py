@@ -58,11 +58,11 @@ DOWNLOADER_MIDDLEWARES = {
     "micnews.crawler.backoff.RetryBackoffMiddleware": 560,  # a retry waits 1, 2, 4… s first
     "micnews.crawler.warc.WarcWriterMiddleware": 580,  # after decompression (590)
     "micnews.crawler.offsite.OffsiteRedirectMiddleware": 610,  # before RedirectMiddleware
+    "micnews.crawler.report.SiteCounts": 860,  # every answer, retried ones too
 }
 EXTENSIONS = {
     "micnews.crawler.runrules.RunRules": 100,  # first: the site lock before anything opens
     "micnews.crawler.stateowner.StateOwner": 110,
-    "micnews.crawler.report.SiteCounts": 120,
     "micnews.crawler.extensions.ProgressLine": 500,
     "micnews.crawler.extensions.StatsFile": 500,
 }

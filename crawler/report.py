@@ -1,7 +1,8 @@
 """What a run did, in rows: one definition for the summary table and ``runs/*.json``.
 
-:class:`SiteCounts` (an extension) counts every response by HTTP status class and site,
-and the articles written per site; :func:`summary_rows` turns the run's stats into the
+:class:`SiteCounts` (a downloader middleware next to the downloader, so retried answers
+count too) counts every response by HTTP status class and site, and the articles written
+per site; :func:`summary_rows` turns the run's stats into the
 rows shown by ``micnews crawl`` and stored under ``"summary"`` in the run's stats file —
 totals first, then one block per site when the run crawled several.
 """
@@ -33,21 +34,21 @@ def status_class(status: int) -> str:
 
 
 class SiteCounts:
-    """Extension: ``micnews/status/<class>`` and ``micnews/site/<site>/…`` counters."""
+    """Downloader middleware: ``micnews/status/<class>`` and ``micnews/site/<site>/…``."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
-        crawler.signals.connect(self.response_received, signal=signals.response_received)
         crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SiteCounts:
         return cls(crawler)
 
-    def response_received(self, response: Response, request: Request) -> None:
+    def process_response(self, request: Request, response: Response) -> Response:
         cls = status_class(response.status)
         self.stats.inc_value(f"micnews/status/{cls}")
         self.stats.inc_value(f"micnews/site/{site_of(response.url)}/status/{cls}")
+        return response
 
     def item_scraped(self, item: Any) -> None:
         if isinstance(item, Record):
@@ -66,7 +67,7 @@ def _reasons(stats: Mapping[str, Any], prefix: str) -> str:
 
 def _totals(stats: Mapping[str, Any]) -> list[tuple[str, str]]:
     get = stats.get
-    rows = [("pages fetched", str(get("response_received_count", 0)))]
+    rows = [("pages fetched", str(_sum(stats, "micnews/status/")))]
     rows += [(f"pages {c}", str(get(f"micnews/status/{c}", 0))) for c in STATUS_CLASSES]
     rows += [
         ("retries", str(get("retry/count", 0))),
@@ -81,6 +82,7 @@ def _totals(stats: Mapping[str, Any]) -> list[tuple[str, str]]:
                  + (f" ({reasons})" if reasons else "")))
     rows += [
         ("boilerplate removed (blocks)", str(_sum(stats, "micnews/removed/"))),
+        ("older than --since", str(get("micnews/older_than_since", 0))),
         ("duplicates dropped", str(get("micnews/duplicates_dropped", 0))),
         ("articles written", str(get("micnews/articles_written", 0))),
         ("errors logged", str(get("log_count/ERROR", 0))),
