@@ -24,6 +24,7 @@ from micnews.cleaners.clean import learn_template, site_of
 from micnews.cleaners.dataset import DatasetWriter
 from micnews.cleaners.record import VN_TZ, NotArticle, Page, Record
 from micnews.cleaners.templates import TemplateRegistry
+from micnews.crawler.duplicates import DuplicateRule
 from micnews.crawler.items import PageItem
 from micnews.crawler.signals import batch_committed
 from micnews.crawler.state import StateStore
@@ -150,15 +151,12 @@ class SincePipeline:
 
 
 class DuplicatePipeline:
-    """Drop a record whose URL or normalized text was already seen in this run."""
+    """Drop a record the duplicate rule (:mod:`micnews.crawler.duplicates`) refuses."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
-        self.seen_urls: set[str] = set()
-        self.seen_hashes: set[str] = set()
         # Distributed crawl: the first writer of a key is agreed on in Redis, across workers.
-        state = _state(crawler)
-        self.claim_first = getattr(state, "claim_first", None)
+        self.rule = DuplicateRule(getattr(_state(crawler), "claim_first", None))
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DuplicatePipeline:
@@ -167,15 +165,9 @@ class DuplicatePipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Record):
             return item
-        key = item.canonical_url or item.url
-        if key in self.seen_urls or item.content_hash in self.seen_hashes or (
-                self.claim_first is not None and not (
-                    self.claim_first(f"url:{key}", item.url)
-                    and self.claim_first(f"hash:{item.content_hash}", item.url))):
+        if not self.rule.admit(item):
             self.stats.inc_value("micnews/duplicates_dropped")
             raise DropItem(f"duplicate: {item.url}", log_level="DEBUG")
-        self.seen_urls.add(key)
-        self.seen_hashes.add(item.content_hash)
         return item
 
 

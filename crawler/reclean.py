@@ -16,6 +16,7 @@ from pathlib import Path
 from micnews.cleaners import clean_many
 from micnews.cleaners.dataset import DatasetWriter
 from micnews.cleaners.record import NotArticle, Record
+from micnews.crawler.duplicates import DuplicateRule
 from micnews.crawler.warc import iter_pages
 
 
@@ -53,24 +54,19 @@ def reclean(source: str | Path, out: str | Path, workers: int | None = None) -> 
     files = warc_files(source)
     summary = RecleanSummary(warc_files=len(files))
     writer = DatasetWriter(out)
-    # As the crawls did: a URL's new text is a new version (files come oldest first, so
-    # the newest version is written last and wins in load(dedupe=True) and compact); the
-    # same text again, or under another URL, is a duplicate.
-    hash_of: dict[str, str] = {}
-    owner_of_hash: dict[str, str] = {}
+    # The crawl's duplicate rule, one pass per WARC file: files come oldest first, so a
+    # URL's newest version is written last and wins in load(dedupe=True) and compact.
+    rule = DuplicateRule()
     for pages, results in _map(clean_warc, files, workers):
         summary.pages += pages
+        rule.new_pass()
         for result in results:
             if isinstance(result, NotArticle):
                 summary.not_articles += 1
                 continue
-            key = result.canonical_url or result.url
-            owner = owner_of_hash.get(result.content_hash)
-            if hash_of.get(key) == result.content_hash or (owner is not None and owner != key):
+            if not rule.admit(result):
                 summary.duplicates += 1
                 continue
-            hash_of[key] = result.content_hash
-            owner_of_hash.setdefault(result.content_hash, key)
             writer.write(result)
             summary.records += 1
     writer.close()
