@@ -9,16 +9,19 @@ import sys
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from micnews.cleaners import clean_many
-from micnews.cleaners.record import NotArticle, Record
-from micnews.crawler.fetch import FetchError, fetch, input_url
 from micnews.crawler.sites import SiteConfigError, load_sites, resolve_targets
+
+if TYPE_CHECKING:
+    from micnews.cleaners.record import Record
+
+# Heavy modules (scrapy, trafilatura, pyarrow) are imported inside the commands that use them,
+# so `micnews --help` and a mistyped command answer at once.
 
 app = typer.Typer(
     help="Crawl Vietnamese government news portals into a clean Parquet dataset.",
@@ -40,8 +43,8 @@ def crawl(
     targets: Annotated[list[str] | None, typer.Argument(
         help="Configured site names (see `micnews sites`) or URLs; none = all configured sites.",
         show_default=False)] = None,
-    out: Annotated[str, typer.Option("--out", "-o", help="Dataset folder, or a filesystem URI "
-                                     "(s3://bucket/prefix, gs://…, hdfs://…).")] = "output",
+    out: Annotated[str, typer.Option("--out", help="Dataset folder to append to, or a filesystem "
+                                     "URI (s3://bucket/prefix, gs://…, hdfs://…).")] = "output",
     max_pages: Annotated[int, typer.Option(help="Stop after this many pages (0 = no limit).")] = 0,
     since: Annotated[str | None, typer.Option(
         help="Write only articles published on or after this date (YYYY-MM-DD).")] = None,
@@ -71,11 +74,7 @@ def crawl(
 
     _check_writable(out)
     settings: dict[str, object] = {"LOG_LEVEL": log_level.upper(), "MICNEWS_REFRESH": refresh}
-    for pair in set_ or []:
-        name, sep, value = pair.partition("=")
-        if not sep or not name:
-            raise fail(f"--set wants NAME=VALUE, not {pair!r}")
-        settings[name] = value
+    settings.update(_parse_set_options(set_ or []))
     if since:
         try:
             date.fromisoformat(since)
@@ -89,11 +88,11 @@ def crawl(
         return
     try:
         if demo:
-            from micnews.crawler.demo.server import DemoServer
+            from micnews.crawler.demo.server import start_demo
 
             # our own loopback server: no need to be polite (an explicit --set still wins)
             settings = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, **settings}
-            with DemoServer() as server:
+            with start_demo(warn=_warn) as server:
                 urls = [s.base_url + "/" for s in server.sites.values()]
                 err.print(f"demo sites: {', '.join(urls)}", highlight=False)
                 summary = run_crawl(urls, out=out, max_pages=max_pages, settings=settings)
@@ -118,13 +117,41 @@ def crawl(
     raise typer.Exit(summary.exit_code)
 
 
+def _warn(line: str) -> None:
+    err.print(f"[yellow]warning:[/yellow] {line}", highlight=False, soft_wrap=True)
+
+
+def _parse_set_options(pairs: list[str]) -> dict[str, object]:
+    """``-s NAME=VALUE`` pairs as settings. A value for a dict setting (or one that looks like
+    a JSON object) must parse as JSON, as Scrapy's ``getdict`` will parse it: checked here, so a
+    typo is one error line before the crawl starts, not a traceback from inside the engine."""
+    from scrapy.settings import default_settings
+
+    from micnews.crawler import settings as project_settings
+
+    parsed: dict[str, object] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise fail(f"--set wants NAME=VALUE, not {pair!r}")
+        default = getattr(project_settings, name, getattr(default_settings, name, None))
+        if isinstance(default, dict) or value.lstrip().startswith("{"):
+            try:
+                json.loads(value)
+            except ValueError as exc:
+                raise fail(f"--set {name}: not valid JSON ({exc}): {value!r}") from None
+        parsed[name] = value
+    return parsed
+
+
 def _distributed_checks(redis_url: str | None, seed: bool, demo: bool) -> None:
     from micnews.crawler.distributed import RedisUnavailable, check_redis
 
     if seed and not redis_url:
         raise fail("--seed needs --redis URL")
     if demo:
-        raise fail("--demo cannot be crawled with --redis (its ports are per process)")
+        raise fail("--demo cannot be crawled with --redis (its server lives in this process)")
     try:
         check_redis(redis_url or "")
     except RedisUnavailable as exc:
@@ -157,10 +184,15 @@ def scrape(
         "--format", "-f", help="jsonl (default when piped), json, or text (default on a terminal).",
         show_default=False)] = None,
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Write to FILE instead of stdout; a .parquet name writes Parquet.")]
+        "--output", "-o", help="Write the records to FILE instead of stdout; a .parquet name "
+        "writes Parquet.")]
         = None,
 ) -> None:
     """Clean single pages and print one record per input."""
+    from micnews.cleaners import clean_many
+    from micnews.cleaners.record import NotArticle
+    from micnews.crawler.fetch import FetchError, fetch, input_url
+
     pages, urls, failures = [], [], 0
     for value in inputs:
         try:
@@ -190,7 +222,7 @@ def reclean(
     source: Annotated[Path, typer.Option(
         "--from", help="Dataset folder whose warc/ to replay (or a folder of WARC files).")]
         = Path("output"),
-    out: Annotated[str, typer.Option("--out", "-o", help="Dataset folder to write.")]
+    out: Annotated[str, typer.Option("--out", help="Dataset folder to write.")]
         = "output-reclean",
     workers: Annotated[int, typer.Option(help="Worker processes (0 = one per core).")] = 0,
 ) -> None:

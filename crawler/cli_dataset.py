@@ -226,7 +226,7 @@ def export(
         ExportFormat.jsonl),
     out: OutOption = "output",
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Write to FILE instead of stdout.")] = None,
+        "--output", "-o", help="Write the records to FILE instead of stdout.")] = None,
 ) -> None:
     """Export the newest row of each article as JSON Lines (published_at in +07:00)."""
     _checked(out)

@@ -88,8 +88,10 @@ def test_unwritable_output_folder(tmp_path):
 
 @pytest.mark.parametrize(("args", "words"), [
     (["--set", "NO_EQUALS_SIGN"], ["--set wants NAME=VALUE"]),
+    (["--set", "DOWNLOADER_MIDDLEWARES={bad json}"],
+     ["--set DOWNLOADER_MIDDLEWARES", "not valid JSON"]),
     (["--since", "yesterday"], ["--since wants a date"]),
-], ids=["set", "since"])
+], ids=["set", "set-json", "since"])
 def test_bad_crawl_options(out, args, words):
     one_line_error(run_cli("crawl", "http://tin.invalid/", "--out", str(out), *args), 2, *words)
 
