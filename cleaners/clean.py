@@ -184,7 +184,8 @@ def _clean(page: Page, template: SiteTemplate | None, removed: Counter[str]) -> 
     return Record(
         url=url,
         canonical_url=extracted.canonical_url,
-        site=site_of(url),
+        # a saved page (file://) has no host: the site is the one its canonical URL names
+        site=site_of(url) or site_of(extracted.canonical_url or ""),
         family=family,
         title=norm_space(extracted.title or "") or None,
         lead=lead,
