@@ -18,6 +18,8 @@ from micnews.cleaners.dataset import articles_dir, partition_dir, site_key
 from micnews.crawler.lock import SiteLock
 from tests.conftest import SITES_DIR, run_cli
 
+pytestmark = pytest.mark.e2e  # crawls or the micnews command in subprocesses
+
 ARTICLE = SITES_DIR / "mic-current" / "ha-nam-ra-mat-ung-dung-cong-dan-so-411230602100500311.htm"
 
 

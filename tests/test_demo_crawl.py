@@ -6,10 +6,13 @@ import json
 
 import duckdb
 import pyarrow.dataset as ds
+import pytest
 
 from micnews.crawler.demo.server import DEFAULT_DEMO_ROOT
 from tests.conftest import run_cli
 from tests.helpers import free_port_run
+
+pytestmark = pytest.mark.e2e  # crawls or the micnews command in subprocesses
 
 
 def test_demo_crawl_writes_one_row_per_demo_article(tmp_path):

@@ -24,6 +24,8 @@ from micnews.crawler.urls import canonical_url
 from micnews.crawler.warc import iter_pages
 from tests.conftest import ROOT, SITES_DIR, run_cli
 
+pytestmark = pytest.mark.e2e  # crawls or the micnews command in subprocesses
+
 FAST = ["--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=False",
         "--set", "MICNEWS_MAX_CALENDAR_PAGES=10", "--set", "RETRY_TIMES=2"]
 

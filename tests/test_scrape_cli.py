@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pyarrow.parquet as pq
+import pytest
 
 from tests.conftest import FIXTURES, run_cli
 
@@ -15,6 +16,7 @@ def _first_article(fixture_sites, fixture_expected):
     return fixture_sites[name].base_url + path, want
 
 
+@pytest.mark.e2e
 def test_scrape_url_prints_jsonl_when_piped(fixture_sites, fixture_expected):
     url, want = _first_article(fixture_sites, fixture_expected)
     result = run_cli("scrape", url)
@@ -27,6 +29,7 @@ def test_scrape_url_prints_jsonl_when_piped(fixture_sites, fixture_expected):
     assert record["published_at"].endswith("+07:00")
 
 
+@pytest.mark.e2e
 def test_scrape_local_file_and_a_failure(fixture_sites, fixture_expected, tmp_path):
     url, want = _first_article(fixture_sites, fixture_expected)
     server = next(s for s in fixture_sites.values() if url.startswith(s.base_url))
@@ -58,6 +61,7 @@ def test_a_saved_page_takes_its_site_from_its_canonical_url():
     assert record.url == saved.as_uri()
 
 
+@pytest.mark.e2e
 def test_scrape_to_parquet(fixture_sites, fixture_expected, tmp_path):
     url, want = _first_article(fixture_sites, fixture_expected)
     out = tmp_path / "one.parquet"
