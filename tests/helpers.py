@@ -8,8 +8,10 @@ skipped when it is absent (a fresh clone); the pages we may ship are in
 
 from __future__ import annotations
 
+import csv
 import random
 import socket
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -24,12 +26,6 @@ def shared(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"../shared/{'/'.join(parts)} is absent (optional material beside the repo)")
     return path
-
-
-def shared_or_none(*parts: str) -> Path | None:
-    """``../shared/<parts>`` when present (for parametrizing at collection time), else None."""
-    path = SHARED.joinpath(*parts)
-    return path if path.exists() else None
 
 
 def free_port() -> int:
@@ -56,3 +52,39 @@ def free_port_run(count: int) -> int:
             for sock in socks:
                 sock.close()
     raise RuntimeError("no run of free loopback ports")
+
+
+# -- real pages: the ones we ship, plus ../shared/realpages when present ---------------------
+REALPAGES = ROOT / "tests" / "fixtures" / "realpages"
+
+
+@dataclass(frozen=True)
+class RealPage:
+    """One saved page from a MANIFEST.tsv: where it is, and what the manifest says of it."""
+
+    path: Path  # the .html file
+    local_file: str  # its path relative to its realpages folder (the manifest key)
+    page_url: str
+    shipped: bool  # in tests/fixtures/realpages (always tested) or only in ../shared
+
+    def expected_file(self, suffix: str = ".expected.json") -> Path:
+        return self.path.with_name(self.path.stem + suffix)
+
+
+def real_pages() -> list[RealPage]:
+    """Every HTML page of the shipped realpages and, when present, of ../shared/realpages
+    (a page in both counts once, as shipped)."""
+    pages: dict[str, RealPage] = {}
+    for folder, shipped in ((REALPAGES, True), (SHARED / "realpages", False)):
+        manifest = folder / "MANIFEST.tsv"
+        urls = {}
+        if manifest.is_file():
+            with manifest.open(encoding="utf-8") as fh:
+                urls = {row["local_file"]: row["page_url"]
+                        for row in csv.DictReader(fh, delimiter="\t")}
+        for path in sorted(folder.rglob("*.html")) if folder.is_dir() else []:
+            rel = path.relative_to(folder).as_posix()
+            if rel not in pages:
+                url = urls.get(rel) or f"https://example.vn/{rel}"
+                pages[rel] = RealPage(path, rel, url, shipped)
+    return list(pages.values())
