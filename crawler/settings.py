@@ -55,6 +55,8 @@ DOWNLOADER_MIDDLEWARES = {
     "micnews.crawler.offsite.SiteOffsiteMiddleware": 50,
     "micnews.crawler.fetcherrors.FetchErrorMiddleware": 60,  # failures after retries: one log line
     "micnews.crawler.offsite.OffsiteRedirectMiddleware": 610,  # before RedirectMiddleware (600)
+    # a body not received whole (short, cut gzip) is retried: sees it before decompression (590)
+    "micnews.crawler.completeness.CompleteBodyMiddleware": 595,
     # before robots: known articles cost nothing
     "micnews.crawler.incremental.IncrementalMiddleware": 90,
     # after decompression (590), before retries (550)

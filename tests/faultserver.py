@@ -101,6 +101,37 @@ def reset_mid_body(times: int = 10**9) -> Fault:
     return fault
 
 
+def truncated_gzip(keep: float = 0.6, content_length: bool = True,
+                   times: int = 10**9) -> Fault:
+    """Serve the page gzip-encoded but only the first ``keep`` of the compressed stream
+    (no trailer): with a ``Content-Length`` that matches the cut body (a broken upstream),
+    or close-delimited (the connection just ends). The first ``times`` requests."""
+    calls = []
+
+    def fault(handler: BaseHTTPRequestHandler) -> bool:
+        calls.append(1)
+        if len(calls) > times:
+            return False
+        site = handler.site  # type: ignore[attr-defined]
+        file = resolve(site.root, handler.path)
+        assert file is not None, handler.path
+        body = file.read_bytes().replace(b"{{BASE}}", site.base_url.encode())
+        packer = zlib.compressobj(6, zlib.DEFLATED, 31)
+        cut = (packer.compress(body) + packer.flush())
+        cut = cut[:int(len(cut) * keep)]
+        headers = {"Content-Type": "text/html; charset=utf-8", "Content-Encoding": "gzip"}
+        if content_length:
+            headers["Content-Length"] = str(len(cut))
+        else:
+            headers["Connection"] = "close"
+            handler.close_connection = True
+        _head(handler, 200, headers)
+        handler.wfile.write(cut)
+        handler.wfile.flush()
+        return True
+    return fault
+
+
 def endless_body(limit_seconds: float = 20.0) -> Fault:
     """A 200 without Content-Length whose body never ends (until the client hangs up)."""
     def fault(handler: BaseHTTPRequestHandler) -> bool:
