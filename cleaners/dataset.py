@@ -180,6 +180,7 @@ class DatasetWriter:
         self._seq = 0
         self.rows_written = 0
         self.files: list[Path] = []
+        self.file_urls: dict[Path, list[str]] = {}  # the URLs of each file written
         self._staged: list[Path] = []  # published, local copy kept until release()
 
     def write(self, record: Record) -> None:
@@ -204,13 +205,17 @@ class DatasetWriter:
             folder = self.dir / f"{SITE_KEY}={key}" / f"{YEAR_KEY}={year}"
             final = folder / f"part-{self.run_id}-{self._seq:05d}.parquet"
             write_parquet_atomic(records_to_table(records, DATASET_SCHEMA), final)
-            self.location.publish(final, keep_local=True)
-            self._staged.append(final)
             self._seq += 1
+            # written: out of the buffer at once, so a failure in a later partition
+            # (disk full) cannot write these rows a second time on the next flush
+            done = {id(r) for r in records}
+            self._buffer = [r for r in self._buffer if id(r) not in done]
             self.rows_written += len(records)
             self.files.append(final)
+            self.file_urls[final] = [r.url for r in records]
             written.append(final)
-        self._buffer.clear()
+            self.location.publish(final, keep_local=True)
+            self._staged.append(final)
         return written
 
     def release(self) -> None:

@@ -14,6 +14,7 @@ from scrapy.crawler import Crawler
 from twisted.internet import task
 
 from micnews.cleaners.storage import display, locate
+from micnews.crawler.diskfull import is_disk_full, stop_for_disk_full
 
 
 class ProgressLine:
@@ -70,12 +71,19 @@ class StatsFile:
         stats: dict[str, Any] = dict(self.crawler.stats.get_stats())
         stats["finish_reason"] = reason
         start = stats.get("start_time") or datetime.now(UTC)
-        self.folder.mkdir(parents=True, exist_ok=True)
         # unique per process: distributed workers on several machines share this folder
         path = self.folder / f"{start:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}.json"
         tmp = path.with_name("." + path.name)
-        tmp.write_text(json.dumps(stats, default=str, indent=2, sort_keys=True), "utf-8")
-        tmp.replace(path)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(json.dumps(stats, default=str, indent=2, sort_keys=True), "utf-8")
+            tmp.replace(path)
+        except OSError as exc:  # never leave the temp file; a full disk is said once
+            tmp.unlink(missing_ok=True)
+            if not is_disk_full(exc):
+                raise
+            stop_for_disk_full(self.crawler, self.folder, exc)
+            return
         self.location.publish(path)  # a remote dataset: upload it
         self.crawler.stats.set_value(
             "micnews/stats_file", display(self.location.out).rstrip("/") + f"/runs/{path.name}"

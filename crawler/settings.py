@@ -64,6 +64,9 @@ DOWNLOADER_MIDDLEWARES = {
     # a retried request waits 1, 2, 4… s first
     "micnews.crawler.backoff.RetryBackoffMiddleware": 560,
 }
+SPIDER_MIDDLEWARES = {
+    "micnews.crawler.diskfull.DiskFullSpiderMiddleware": 45,  # a full disk: stop, one line
+}
 EXTENSIONS = {
     "micnews.crawler.extensions.ProgressLine": 500,
     "micnews.crawler.extensions.StatsFile": 500,

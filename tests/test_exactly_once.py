@@ -9,12 +9,16 @@ they are equal, and asserts that no URL is in the dataset twice before any ``com
 
 from __future__ import annotations
 
+import errno
+import os
+import subprocess
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from micnews.cleaners.dataset import load
+from micnews.crawler.exitcodes import EXIT_DISK_FULL
 from micnews.crawler.urls import canonical_url
 from tests.faultserver import (
     MisbehavingSite,
@@ -118,3 +122,103 @@ def test_body_problem_reads_headers_and_stream_ends():
     assert body_problem(answer(page, flags=["partial"])) is None, "close-delimited, plain"
     assert body_problem(answer(gz, **{"Content-Encoding": "gzip"}), max_size=100) is None, \
         "past DOWNLOAD_MAXSIZE the size limit decides"
+
+
+# -- 2. a real full filesystem ----------------------------------------------------------------
+@pytest.fixture
+def small_disk(tmp_path):
+    """An 800 kB tmpfs (a real filesystem that fills up); skipped when it cannot be mounted."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root")
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=800k", "tmpfs", str(disk)],
+                             capture_output=True, text=True)
+    if mounted.returncode:
+        pytest.skip(f"cannot mount a tmpfs: {mounted.stderr.strip()}")
+    yield disk
+    subprocess.run(["umount", "-l", str(disk)], check=False)
+
+
+def fill(disk: Path, leave: int = 0) -> None:
+    """Take all the room on ``disk`` but ``leave`` bytes."""
+    free = os.statvfs(disk).f_bavail * os.statvfs(disk).f_frsize
+    with open(disk / "ballast", "wb") as fh:
+        try:
+            fh.write(b"\0" * max(0, free - leave))
+            fh.flush()
+        except OSError as exc:
+            assert exc.errno == errno.ENOSPC
+
+
+def grow(disk: Path) -> None:
+    """The operator extends the disk."""
+    subprocess.run(["mount", "-o", "remount,size=32m", str(disk)], check=True)
+
+
+def disk_full_line(result: subprocess.CompletedProcess, folder: Path) -> str:
+    """The run's one ``error:`` line, which names the folder and says "disk full"."""
+    assert "Traceback" not in result.stderr, result.stderr[-3000:]
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1, result.stderr[-3000:]
+    assert "disk full" in errors[0] and str(folder) in errors[0], errors[0]
+    assert result.returncode == EXIT_DISK_FULL, result.stderr[-3000:]
+    return errors[0]
+
+
+def no_temp_files(out: Path) -> None:
+    left = [p for p in out.rglob(".*") if p.is_file() and p.name != ".lock"]
+    assert not left, f"temp files left: {left}"
+
+
+def test_disk_full_mid_crawl_stops_at_once_in_one_line(site, small_disk):
+    for i in range(30):
+        site.add_article(f"disk-{i}")
+    out = small_disk / "out"
+    fill(small_disk, leave=300_000)  # the crawl itself fills the rest
+    result = site.crawl(out, "--set", "MICNEWS_BATCH_SIZE=2")
+    disk_full_line(result, out)
+    assert len(result.stderr.splitlines()) <= 3, result.stderr[-3000:]
+    no_temp_files(out)
+    partial = no_url_twice(out)  # every file readable
+    after_fault = (committed_urls(out), partial)
+    assert committed_urls(out) <= set(partial), "every committed record is in the dataset"
+    assert len(partial) < len(site.expected), "the disk did fill up"
+
+    grow(small_disk)
+    again = site.crawl(out)
+    assert again.returncode == 0, again.stderr[-3000:]
+    present = no_url_twice(out)
+    assert sorted(present) == sorted(site.urls()), "every article exactly once"
+    report("disk full mid-crawl (800 kB tmpfs)", site.urls(), present,
+           "test_disk_full_mid_crawl_stops_at_once_in_one_line", after_fault)
+
+
+def test_disk_full_from_the_start_is_one_line(site, small_disk):
+    out = small_disk / "out"
+    out.mkdir()
+    fill(small_disk)
+    result = site.crawl(out)
+    disk_full_line(result, out)
+    no_temp_files(out)
+    assert dataset_urls(out) == []
+
+    grow(small_disk)
+    again = site.crawl(out)
+    assert again.returncode == 0, again.stderr[-3000:]
+    present = no_url_twice(out)
+    assert sorted(present) == sorted(site.urls()), "every article exactly once"
+    report("disk full from the start (full tmpfs)", site.urls(), present,
+           "test_disk_full_from_the_start_is_one_line")
+
+
+def test_every_exit_code_is_documented():
+    import re
+
+    from micnews.crawler import exitcodes
+    from tests.conftest import ROOT
+
+    codes = {v for k, v in vars(exitcodes).items() if k.startswith("EXIT_")}
+    table = ROOT.joinpath("README.md").read_text("utf-8").split("Exit codes of `micnews crawl`")[1]
+    documented = {int(c) for c in re.findall(r"^\| `(\d+)` \|", table, re.M)}
+    assert codes == documented
