@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 import uuid
@@ -13,6 +14,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from twisted.internet import task
 
+from micnews.cleaners.dataset import locked_temp
 from micnews.cleaners.storage import display, locate
 from micnews.crawler.diskfull import is_disk_full, stop_for_disk_full
 
@@ -73,13 +75,13 @@ class StatsFile:
         start = stats.get("start_time") or datetime.now(UTC)
         # unique per process: distributed workers on several machines share this folder
         path = self.folder / f"{start:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}.json"
-        tmp = path.with_name("." + path.name)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            tmp.write_text(json.dumps(stats, default=str, indent=2, sort_keys=True), "utf-8")
-            tmp.replace(path)
-        except OSError as exc:  # never leave the temp file; a full disk is said once
-            tmp.unlink(missing_ok=True)
+            with locked_temp(path) as (tmp, fd):  # a kill leaves it to sweep_temp_files
+                os.write(fd, json.dumps(stats, default=str, indent=2, sort_keys=True)
+                         .encode("utf-8"))
+                os.replace(tmp, path)
+        except OSError as exc:  # the temp file is gone; a full disk is said once
             if not is_disk_full(exc):
                 raise
             stop_for_disk_full(self.crawler, self.folder, exc)

@@ -22,7 +22,7 @@ from twisted.internet.defer import Deferred
 
 from micnews.cleaners import clean
 from micnews.cleaners.clean import learn_template, site_of
-from micnews.cleaners.dataset import DatasetWriter
+from micnews.cleaners.dataset import DatasetWriter, sweep_temp_files
 from micnews.cleaners.record import VN_TZ, NotArticle, Page, Record
 from micnews.cleaners.storage import locate
 from micnews.cleaners.templates import TemplateRegistry
@@ -207,6 +207,10 @@ class ParquetPipeline:
         self.crawler = crawler
         self.stats = crawler.stats
         self.state = _state(crawler)
+        # temp files of writers killed mid-write (kill -9) go before this one writes
+        swept = sweep_temp_files(settings.get("MICNEWS_OUT", "output"))
+        if swept:
+            self.stats.set_value("micnews/temp_files_removed", swept)
         self.writer = DatasetWriter(settings.get("MICNEWS_OUT", "output"),
                                     batch_size=settings.getint("MICNEWS_BATCH_SIZE", 500))
         self.flush_seconds = settings.getfloat("MICNEWS_FLUSH_SECONDS", 30.0)

@@ -355,3 +355,40 @@ def crawl_with_full_disk(site: MisbehavingSite, out: Path, what: str, after: int
          site.base + "/",
          "--out", str(out), *FAST, *extra],
         cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+# The crawl command whose Parquet write number ``after + 1`` writes ``keep`` bytes of its
+# file, touches ``ready`` and then waits for ever (the test kills it there with SIGKILL).
+_HOLD_WRITE = r"""
+import io, sys, threading
+import pyarrow.parquet as pq
+from pathlib import Path
+ready, after, keep = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+real, calls = pq.write_table, []
+
+def held(table, where, **kwargs):
+    calls.append(1)
+    if len(calls) <= after:
+        return real(table, where, **kwargs)
+    buffer = io.BytesIO()
+    real(table, buffer, **kwargs)
+    with open(where, "wb") as fh:
+        fh.write(buffer.getvalue()[:keep])
+    ready.write_text(str(where))
+    threading.Event().wait()  # held mid-write until killed
+
+pq.write_table = held
+sys.argv = ["micnews", *sys.argv[4:]]
+from micnews.crawler.cli import main
+main()
+"""
+
+
+def crawl_held_mid_write(site: MisbehavingSite, out: Path, ready: Path, after: int,
+                         *extra: str, keep: int = 248) -> subprocess.Popen:
+    """``micnews crawl`` of ``site`` that stops in the middle of Parquet write ``after + 1``
+    (``keep`` bytes written to its temp file) and writes that file's name to ``ready``."""
+    return subprocess.Popen(
+        [sys.executable, "-c", _HOLD_WRITE, str(ready), str(after), str(keep), "crawl",
+         site.base + "/", "--out", str(out), *FAST, *extra],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)

@@ -10,6 +10,7 @@ they are equal, and asserts that no URL is in the dataset twice before any ``com
 from __future__ import annotations
 
 import errno
+import json
 import os
 import subprocess
 from collections import Counter
@@ -222,3 +223,81 @@ def test_every_exit_code_is_documented():
     table = ROOT.joinpath("README.md").read_text("utf-8").split("Exit codes of `micnews crawl`")[1]
     documented = {int(c) for c in re.findall(r"^\| `(\d+)` \|", table, re.M)}
     assert codes == documented
+
+
+# -- 3. kill -9 during a Parquet write --------------------------------------------------------
+def test_kill9_mid_parquet_write_leaves_no_temp_file(site, tmp_path):
+    """SIGKILL in the middle of a Parquet write leaves a partial dot-temp file; the next
+    ``stats``, crawl and ``compact`` remove such leftovers (nobody holds their lock), and
+    never the temp file of a writer that is alive."""
+    import fcntl
+    import shutil
+    import signal
+
+    import pyarrow.parquet as pq
+
+    from tests.conftest import run_cli
+    from tests.faultserver import crawl_held_mid_write
+
+    for i in range(3):
+        site.add_article(f"kill-{i}")
+    out, ready = tmp_path / "out", tmp_path / "ready"
+    proc = crawl_held_mid_write(site, out, ready, 2, "--set", "MICNEWS_BATCH_SIZE=1",
+                                "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=1")
+    _wait_for(ready.exists)  # the third file is half written
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate(timeout=60)
+    leftover = Path(ready.read_text())
+    assert leftover.exists() and leftover.stat().st_size == 248
+    with pytest.raises(Exception, match="magic bytes"):
+        pq.read_table(leftover)
+    partial = no_url_twice(out)
+    after_fault = (committed_urls(out), partial)
+    assert len(partial) == 2 and committed_urls(out) <= set(partial)
+    spare = tmp_path / "leftover.bin"
+    shutil.copy(leftover, spare)
+
+    def leave_one(name: str) -> Path:  # another dead writer's leftover, as found on disk
+        path = leftover.with_name(f".{name}.parquet.dead00.tmp")
+        shutil.copy(spare, path)
+        return path
+
+    live = leftover.with_name(".part-live.parquet.live00.tmp")  # a writer that is alive
+    live.write_bytes(b"PAR1")
+    holder = os.open(live, os.O_RDONLY)
+    fcntl.flock(holder, fcntl.LOCK_EX)
+    try:
+        stats = run_cli("stats", "--json", "--out", str(out))  # 1. stats
+        assert stats.returncode == 0, stats.stderr[-3000:]
+        assert json.loads(stats.stdout)["temp_files_removed"] == 1
+        assert not leftover.exists() and live.exists()
+
+        leave_one("part-crawl")  # 2. the next crawl's start-up
+        again = site.crawl(out)
+        assert again.returncode == 0, again.stderr[-3000:]
+        assert temp_files(out) == [live]
+        present = no_url_twice(out)
+        assert sorted(present) == sorted(site.urls()), "every article exactly once"
+
+        leave_one("part-compact")  # 3. compact
+        compacted = run_cli("compact", "--out", str(out))
+        assert compacted.returncode == 0, compacted.stderr[-3000:]
+        assert temp_files(out) == [live], "the live writer's temp file stays"
+    finally:
+        os.close(holder)
+    report("kill -9 mid Parquet write (temp file left)", site.urls(), present,
+           "test_kill9_mid_parquet_write_leaves_no_temp_file", after_fault)
+
+
+def temp_files(out: Path) -> list[Path]:
+    return sorted(p for p in out.rglob(".*.tmp") if p.is_file())
+
+
+def _wait_for(predicate, seconds: float = 60) -> None:
+    """Poll a condition the process under test makes true (a gate, not a guess of time)."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not predicate():
+        assert time.monotonic() < deadline, "the crawl never got there"
+        time.sleep(0.05)
