@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from micnews.cleaners.dataset import load
-from micnews.crawler.exitcodes import EXIT_DISK_FULL
+from micnews.crawler.exitcodes import EXIT_DISK_FULL, EXIT_INTERRUPTED
 from micnews.crawler.urls import canonical_url
 from tests.faultserver import (
     MisbehavingSite,
@@ -301,3 +301,67 @@ def _wait_for(predicate, seconds: float = 60) -> None:
     while not predicate():
         assert time.monotonic() < deadline, "the crawl never got there"
         time.sleep(0.05)
+
+
+# -- 4. a second SIGTERM --------------------------------------------------------------------
+def test_second_sigterm_exits_3_with_a_truthful_summary(site, tmp_path):
+    """The first SIGTERM starts the graceful close, which waits for a download held by a
+    gate; the second stops at once. Exit 3; the summary and the stats file count only the
+    rows on disk; the next run completes."""
+    import re
+    import signal
+    import sys
+    import threading
+
+    from tests.conftest import ROOT
+    from tests.faultserver import FAST
+
+    for i in range(4):
+        site.add_article(f"term-{i}")
+    held = site.add_article("held")
+    gate = threading.Event()
+    site.server.routes[held] = lambda _t: None if gate.wait(60) else None
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "micnews.crawler.cli", "crawl", site.base + "/", "--out",
+         str(out), *FAST, "--set", "MICNEWS_BATCH_SIZE=2", "--log-level", "INFO"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "COLUMNS": "120"})
+    lines: list[str] = []
+    graceful = threading.Event()
+
+    def read_stderr() -> None:
+        for line in proc.stderr:
+            lines.append(line)
+            if "shutting down gracefully" in line:
+                graceful.set()
+    reader = threading.Thread(target=read_stderr, daemon=True)
+    reader.start()
+    try:
+        _wait_for(lambda: len(committed_urls(out)) >= 2)
+        proc.send_signal(signal.SIGTERM)
+        assert graceful.wait(60), "".join(lines)[-3000:]  # the first one was handled
+        proc.send_signal(signal.SIGTERM)  # the close waits for the held page: force it
+        stdout, _ = proc.communicate(timeout=60)
+    finally:
+        gate.set()
+    reader.join(10)
+    stderr = "".join(lines)
+    assert proc.returncode == EXIT_INTERRUPTED, stderr[-3000:]
+    assert "Traceback" not in stderr, stderr[-3000:]
+    partial = no_url_twice(out)
+    after_fault = (committed_urls(out), partial)
+    written = int(re.search(r"articles written\s*│\s*(\d+)", stdout).group(1))
+    assert written == len(partial), stdout
+    runs = [json.loads(p.read_text()) for p in (out / "runs").glob("*.json")]
+    assert len(runs) == 1, "the stats file is written"
+    assert runs[0]["finish_reason"] == "shutdown_forced"
+    assert runs[0].get("micnews/articles_written", 0) == len(partial)
+    assert committed_urls(out) <= set(partial)
+
+    again = site.crawl(out)
+    assert again.returncode == 0, again.stderr[-3000:]
+    present = no_url_twice(out)
+    assert sorted(present) == sorted(site.urls()), "every article exactly once"
+    report("second SIGTERM (forced stop)", site.urls(), present,
+           "test_second_sigterm_exits_3_with_a_truthful_summary", after_fault)
