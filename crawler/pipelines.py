@@ -32,6 +32,7 @@ from micnews.crawler.incremental import open_state
 from micnews.crawler.items import PageItem
 from micnews.crawler.signals import batch_committed
 from micnews.crawler.state import StateStore
+from micnews.crawler.urls import canonical_url
 
 
 def _state(crawler: Crawler) -> StateStore | None:
@@ -163,15 +164,19 @@ class SincePipeline:
 
 
 class DuplicatePipeline:
-    """Drop a record whose URL or normalized text was already seen in this run."""
+    """Drop a true re-fetch: the same URL with the same text, already passed in this run.
+
+    Syndicated copies (the same text under another URL: mic.gov.vn and a provincial site,
+    even when the copy's ``<link rel=canonical>`` names the original) are kept, each URL
+    its own row, whichever is fetched first; ``micnews dedup`` then points the copies'
+    ``dup_of`` at the canonical one by a fixed rule (earliest published, shortest URL).
+    They are counted as ``micnews/exact_copies``.
+    """
 
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
-        self.seen_urls: set[str] = set()
-        self.seen_hashes: set[str] = set()
-        # Distributed crawl: the first writer of a key is agreed on in Redis, across workers.
-        state = _state(crawler)
-        self.claim_first = getattr(state, "claim_first", None)
+        self.seen: set[tuple[str, str]] = set()
+        self.hashes: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DuplicatePipeline:
@@ -180,15 +185,14 @@ class DuplicatePipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Record):
             return item
-        key = item.canonical_url or item.url
-        if key in self.seen_urls or item.content_hash in self.seen_hashes or (
-                self.claim_first is not None and not (
-                    self.claim_first(f"url:{key}", item.url)
-                    and self.claim_first(f"hash:{item.content_hash}", item.url))):
+        key = (canonical_url(item.url), item.content_hash)
+        if key in self.seen:
             self.stats.inc_value("micnews/duplicates_dropped")
-            raise DropItem(f"duplicate: {item.url}", log_level="DEBUG")
-        self.seen_urls.add(key)
-        self.seen_hashes.add(item.content_hash)
+            raise DropItem(f"fetched twice, same text: {item.url}", log_level="DEBUG")
+        if item.content_hash in self.hashes:
+            self.stats.inc_value("micnews/exact_copies")
+        self.seen.add(key)
+        self.hashes.add(item.content_hash)
         return item
 
 

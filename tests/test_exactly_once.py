@@ -365,3 +365,63 @@ def test_second_sigterm_exits_3_with_a_truthful_summary(site, tmp_path):
     assert sorted(present) == sorted(site.urls()), "every article exactly once"
     report("second SIGTERM (forced stop)", site.urls(), present,
            "test_second_sigterm_exits_3_with_a_truthful_summary", after_fault)
+
+
+# -- 7. syndicated exact copies -----------------------------------------------------------------
+def test_syndicated_exact_copies_are_each_their_own_row(fixture_expected, tmp_path):
+    """Two sites carry the same articles (one copy's canonical link even names the
+    original); crawled in one run, every URL is a row, and ``dedup`` points each copy's
+    ``dup_of`` at the same original whatever the fetch order was."""
+    from tests.conftest import run_cli
+    from tests.faultserver import FAST
+
+    origin = MisbehavingSite(SITE, fixture_expected[SITE], tmp_path / "origin")
+    copy = MisbehavingSite(SITE, fixture_expected[SITE], tmp_path / "copy")
+    try:
+        syndicated = copy.file_of(copy.model_path)
+        html = syndicated.read_text("utf-8")
+        syndicated.write_text(html.replace(
+            f'rel="canonical" href="{{{{BASE}}}}{copy.model_path}',
+            f'rel="canonical" href="{origin.base}{copy.model_path}'), "utf-8")
+        assert origin.base in syndicated.read_text("utf-8")
+        out = tmp_path / "out"
+        result = run_cli("crawl", origin.base + "/", copy.base + "/", "--out", str(out), *FAST)
+        assert result.returncode == 0, result.stderr[-3000:]
+        want = origin.urls() | copy.urls()
+        present = no_url_twice(out)
+        assert sorted(present) == sorted(want), "both copies of every article"
+        dedup = run_cli("dedup", "--out", str(out))
+        assert dedup.returncode == 0, dedup.stderr[-3000:]
+        rows = load(out).to_table(columns=["url", "dup_of", "content_hash"]).to_pylist()
+        by_hash: dict[str, list[dict]] = {}
+        for row in rows:
+            by_hash.setdefault(row["content_hash"], []).append(row)
+        assert len(by_hash) == len(origin.expected), "same text, same content_hash"
+        for pair in by_hash.values():
+            first, second = sorted(pair, key=lambda r: (len(r["url"]), r["url"]))
+            assert first["dup_of"] is None and second["dup_of"] == first["url"], pair
+        report("syndicated exact copies on two sites, one run", want, present,
+               "test_syndicated_exact_copies_are_each_their_own_row")
+    finally:
+        origin.stop()
+        copy.stop()
+
+
+def test_only_a_true_refetch_is_dropped():
+    from scrapy.exceptions import DropItem
+    from scrapy.utils.test import get_crawler
+
+    from micnews.cleaners.record import Record
+    from micnews.crawler.pipelines import DuplicatePipeline
+
+    def record(url: str, text: str) -> Record:
+        return Record(url=url, canonical_url=None, site="a.vn", family="generic", title="t",
+                      lead=None, text=text, content_hash=text)
+
+    pipeline = DuplicatePipeline(get_crawler())
+    pipeline.process_item(record("http://a.vn/1", "x"))
+    pipeline.process_item(record("http://b.vn/1", "x"))  # a copy elsewhere: kept
+    pipeline.process_item(record("http://a.vn/1", "y"))  # edited meanwhile: kept
+    with pytest.raises(DropItem):
+        pipeline.process_item(record("http://a.vn/1#top", "x"))  # the same page again
+    assert pipeline.stats.get_value("micnews/exact_copies") == 1
