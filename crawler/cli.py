@@ -48,7 +48,8 @@ def crawl(
     since: Annotated[str | None, typer.Option(
         help="Write only articles published on or after this date (YYYY-MM-DD).")] = None,
     refresh: Annotated[bool, typer.Option(
-        "--refresh", help="Fetch articles already in the dataset again.")] = False,
+        "--refresh", help="Fetch articles already in the dataset again (a new row only "
+        "for those whose text changed).")] = False,
     demo: Annotated[bool, typer.Option(
         "--demo", help="Crawl the bundled demo site, served on 127.0.0.1 (no network).")] = False,
     sites_file: Annotated[Path | None, typer.Option(help="Sites file (TOML).")] = None,

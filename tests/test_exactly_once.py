@@ -425,3 +425,36 @@ def test_only_a_true_refetch_is_dropped():
     with pytest.raises(DropItem):
         pipeline.process_item(record("http://a.vn/1#top", "x"))  # the same page again
     assert pipeline.stats.get_value("micnews/exact_copies") == 1
+
+
+# -- 9. --refresh -------------------------------------------------------------------------------
+def test_refresh_fetches_every_article_and_writes_only_edited_ones(site, tmp_path):
+    """``--refresh`` fetches every known article again; one whose text changed gets a new
+    row (a new version), an unchanged one is counted, not written twice."""
+    for i in range(3):
+        site.add_article(f"refresh-{i}")
+    out = tmp_path / "out"
+    first = site.crawl(out)
+    assert first.returncode == 0, first.stderr[-3000:]
+    assert sorted(no_url_twice(out)) == sorted(site.urls())
+    edited = next(p for p in site.expected if "refresh-1" in p)
+    page = site.file_of(edited)
+    page.write_text(page.read_text("utf-8").replace("Bản tin refresh-1:", "Bản tin đã sửa:"),
+                    "utf-8")
+    mark = len(site.server.requests)
+    again = site.crawl(out, "--refresh")
+    assert again.returncode == 0, again.stderr[-3000:]
+    asked = set(site.server.paths()[mark:])
+    assert set(site.expected) <= asked, "every known article was fetched again"
+    rows = load(out).to_table(columns=["url", "content_hash"]).to_pylist()
+    versions = Counter(canonical_url(r["url"]) for r in rows)
+    want = {u: 1 for u in site.urls()} | {u: 2 for u in site.urls({edited})}
+    assert dict(versions) == want, "a new row for the edited article only"
+    assert len({(r["url"], r["content_hash"]) for r in rows}) == len(rows), "no row twice"
+    runs = [json.loads(p.read_text()) for p in (out / "runs").glob("*.json")]
+    stats = max(runs, key=lambda r: r["start_time"])  # names share a second, maybe
+    assert stats["micnews/unchanged"] == len(site.expected) - 1
+    assert stats["micnews/articles_written"] == 1
+    report("--refresh (one of six edited)", set(want) | {f"{edited}#v2"},
+           [u for u, n in versions.items() for _ in range(n)],
+           "test_refresh_fetches_every_article_and_writes_only_edited_ones")
