@@ -18,6 +18,7 @@ from rich.table import Table
 from micnews.cleaners import clean_many
 from micnews.cleaners.record import NotArticle, Record
 from micnews.crawler.fetch import FetchError, fetch, input_url
+from micnews.crawler.profilehealth import rotten, warning
 from micnews.crawler.sites import SiteConfigError, load_sites, resolve_targets
 
 app = typer.Typer(
@@ -113,6 +114,8 @@ def crawl(
     for name, value in summary.rows:
         table.add_row(name, value)
     Console().print(table)
+    for h in rotten(summary.stats):  # profile health: a redesign noticed the day it happens
+        err.print(f"warning: {warning(h)}", highlight=False)
     if summary.exit_code == 1:
         raise fail("no page could be fetched", code=1)
     raise typer.Exit(summary.exit_code)

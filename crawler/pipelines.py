@@ -26,6 +26,7 @@ from micnews.cleaners.record import VN_TZ, NotArticle, Page, Record
 from micnews.cleaners.templates import TemplateRegistry
 from micnews.crawler.incremental import open_state
 from micnews.crawler.items import PageItem
+from micnews.crawler.profilehealth import count_record
 from micnews.crawler.signals import batch_committed
 from micnews.crawler.state import StateStore
 
@@ -46,6 +47,7 @@ class CleanPipeline:
     """
 
     def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
         self.stats = crawler.stats
         self.state = _state(crawler)
         self.templates = TemplateRegistry()
@@ -113,6 +115,7 @@ class CleanPipeline:
             raise DropItem(f"not an article ({result.reason}): {item.url}", log_level="DEBUG")
         self.stats.inc_value("micnews/articles_cleaned")
         self.stats.inc_value(f"micnews/family/{result.family}")
+        count_record(self.stats, result, self._family_hint(result.site))
         if self.state is not None:
             known = self.state.get(item.url)
             if known is not None and known["committed"] and \
@@ -121,6 +124,13 @@ class CleanPipeline:
                 raise DropItem(f"unchanged since the last run: {item.url}", log_level="DEBUG")
             self.state.seen(item.url, "article", etag, last_modified, result.content_hash)
         return result
+
+    def _family_hint(self, site: str) -> str | None:
+        """The ``family`` ``sites.toml`` sets for ``site`` (profile health counts by it)."""
+        for conf in getattr(self.crawler.spider, "sites", ()):
+            if site_of(conf.root) == site:
+                return conf.family
+        return None
 
     def close_spider(self) -> None:
         for site in list(self.held):

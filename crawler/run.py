@@ -15,6 +15,7 @@ from scrapy.utils.project import get_project_settings
 
 from micnews.cleaners.storage import display, locate
 from micnews.crawler.lock import SiteLock
+from micnews.crawler.profilehealth import EXIT_PROFILE_ROT, health, rotten
 from micnews.crawler.sites import load_sites, resolve_targets
 from micnews.crawler.spiders.news import NewsSpider
 
@@ -41,9 +42,12 @@ class CrawlSummary:
 
     @property
     def exit_code(self) -> int:
-        """0 finished, 1 nothing could be fetched, 3 interrupted (what was written stays)."""
+        """0 finished, 1 nothing could be fetched, 3 interrupted (what was written stays),
+        4 finished but a site's family profile no longer fits it (profile health)."""
         if self.get("finish_reason", "") == "shutdown":
             return EXIT_INTERRUPTED
+        if rotten(self.stats):
+            return EXIT_PROFILE_ROT
         if self.worker and self.get("finish_reason", "") == "finished":
             return EXIT_OK
         fetched = self.get("response_received_count") or self.get("micnews/skipped_known")
@@ -63,6 +67,7 @@ class CrawlSummary:
             ("errors", str(self.get("log_count/ERROR"))),
             ("time", f"{self.seconds:.1f} s"),
             ("dataset", display(self.out).rstrip("/") + "/articles"),
+            *((f"extraction {h.site} ({h.family})", h.line()) for h in health(self.stats)),
         ]
 
 
