@@ -174,12 +174,21 @@ def is_labelled(paragraph: str) -> bool:
     return labelled_value(paragraph) != (None, None)
 
 
-def schema_author(tree: lhtml.HtmlElement) -> str | None:
-    """The author named by schema.org markup, JSON-LD or ``<meta name=author>``."""
-    for el in css("[itemprop=author] [itemprop=name], [itemprop=author]")(tree):
-        value = norm_space(el.get("content") or el.text_content())
-        if value and len(value.split()) <= 8:
-            return value
+def _site_names(tree: lhtml.HtmlElement, items: list) -> set[str]:
+    """Names of the site or its publisher (``og:site_name``, JSON-LD ``publisher``): an
+    "author" equal to one of them is the organisation, not a byline."""
+    names = {norm_key(m.get("content") or "") for m in tree.iter("meta")
+             if (m.get("property") or m.get("name") or "").lower()
+             in ("og:site_name", "application-name")}
+    for item in items:
+        pub = item.get("publisher") if isinstance(item, dict) else None
+        if isinstance(pub, dict) and isinstance(pub.get("name"), str):
+            names.add(norm_key(pub["name"]))
+    return names - {""}
+
+
+def _json_ld_items(tree: lhtml.HtmlElement) -> list:
+    items: list = []
     for script in tree.iter("script"):
         if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
             continue
@@ -187,18 +196,33 @@ def schema_author(tree: lhtml.HtmlElement) -> str | None:
             data = json.loads(script.text)
         except ValueError:
             continue
-        items = data if isinstance(data, list) else data.get("@graph", [data])
-        for item in items:
-            author = item.get("author") if isinstance(item, dict) else None
-            if isinstance(author, list):
-                author = author[0] if author else None
-            if isinstance(author, dict):
-                author = author.get("name")
-            if isinstance(author, str) and norm_space(author):
-                return norm_space(author)
-    for meta in tree.iter("meta"):
-        if (meta.get("name") or "").lower() == "author" and norm_space(meta.get("content") or ""):
-            return norm_space(meta.get("content"))
+        items += data if isinstance(data, list) else data.get("@graph", [data])
+    return items
+
+
+def schema_author(tree: lhtml.HtmlElement) -> str | None:
+    """The person named as author by schema.org markup, JSON-LD or ``<meta name=author>``
+    (never the site or its publisher: organisations are no byline)."""
+    items = _json_ld_items(tree)
+    site = _site_names(tree, items)
+    found: list[str] = []
+    for el in css("[itemprop=author] [itemprop=name], [itemprop=author]")(tree):
+        found.append(norm_space(el.get("content") or el.text_content()))
+    for item in items:
+        author = item.get("author") if isinstance(item, dict) else None
+        if isinstance(author, list):
+            author = author[0] if author else None
+        if isinstance(author, dict):
+            if "organization" in str(author.get("@type", "")).lower():
+                continue
+            author = author.get("name")
+        if isinstance(author, str):
+            found.append(norm_space(author))
+    found += [norm_space(m.get("content") or "") for m in tree.iter("meta")
+              if (m.get("name") or "").lower() == "author"]
+    for value in found:
+        if value and len(value.split()) <= 8 and norm_key(value) not in site:
+            return value
     return None
 
 
