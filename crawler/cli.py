@@ -122,6 +122,10 @@ def crawl(
     for name, value in summary.rows:
         table.add_row(name, value)
     Console().print(table)
+    from micnews.crawler.profilehealth import rotten, warning
+
+    for h in rotten(summary.stats):  # profile health: a redesign noticed the day it happens
+        err.print(f"warning: {warning(h)}", highlight=False)
     if summary.error:
         raise fail(summary.error, code=summary.exit_code)
     if summary.exit_code == EXIT_FAILED:

@@ -30,6 +30,7 @@ from micnews.crawler.diskfull import STAT as DISK_FULL
 from micnews.crawler.diskfull import folder_of, is_disk_full, stop_for_disk_full
 from micnews.crawler.incremental import open_state
 from micnews.crawler.items import PageItem
+from micnews.crawler.profilehealth import count_record
 from micnews.crawler.signals import batch_committed
 from micnews.crawler.state import StateStore
 from micnews.crawler.urls import canonical_url
@@ -126,6 +127,7 @@ class CleanPipeline:
             raise DropItem(f"not an article ({result.reason}): {item.url}", log_level="DEBUG")
         self.stats.inc_value("micnews/articles_cleaned")
         self.stats.inc_value(f"micnews/family/{result.family}")
+        count_record(self.stats, result, self._family_hint(result.site))
         if self.state is not None:
             known = self.state.get(item.url)
             if known is not None and known["committed"] and \
@@ -134,6 +136,13 @@ class CleanPipeline:
                 raise DropItem(f"unchanged since the last run: {item.url}", log_level="DEBUG")
             self.state.seen(item.url, "article", etag, last_modified, result.content_hash)
         return result
+
+    def _family_hint(self, site: str) -> str | None:
+        """The ``family`` ``sites.toml`` sets for ``site`` (profile health counts by it)."""
+        for conf in getattr(self.crawler.spider, "sites", ()):
+            if site_of(conf.root) == site:
+                return conf.family
+        return None
 
     def close_spider(self) -> None:
         for site in list(self.held):

@@ -18,6 +18,7 @@ from micnews.crawler.diskfull import STAT as DISK_FULL
 from micnews.crawler.diskfull import DiskFull, disk_full_message, is_disk_full
 from micnews.crawler.exitcodes import EXIT_DISK_FULL, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
 from micnews.crawler.lock import SiteLock
+from micnews.crawler.profilehealth import EXIT_PROFILE_ROT, health, rotten
 from micnews.crawler.sites import load_sites, resolve_targets
 from micnews.crawler.spiders.news import NewsSpider
 
@@ -44,11 +45,14 @@ class CrawlSummary:
     @property
     def exit_code(self) -> int:
         """See :mod:`micnews.crawler.exitcodes`: 74 the disk filled up, 3 interrupted (what
-        was written stays), 0 finished, 1 nothing could be fetched."""
+        was written stays), 4 finished but a site's family profile no longer fits it
+        (profile health), 0 finished, 1 nothing could be fetched."""
         if self.get(DISK_FULL, ""):
             return EXIT_DISK_FULL
         if self.get("finish_reason", "") in ("shutdown", FORCED_STOP):
             return EXIT_INTERRUPTED
+        if rotten(self.stats):
+            return EXIT_PROFILE_ROT
         if self.worker and self.get("finish_reason", "") == "finished":
             return EXIT_OK
         fetched = self.get("response_received_count") or self.get("micnews/skipped_known")
@@ -76,6 +80,7 @@ class CrawlSummary:
             ("errors", str(self.get("log_count/ERROR"))),
             ("time", f"{self.seconds:.1f} s"),
             ("dataset", display(self.out).rstrip("/") + "/articles"),
+            *((f"extraction {h.site} ({h.family})", h.line()) for h in health(self.stats)),
         ]
 
 
