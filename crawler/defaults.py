@@ -58,7 +58,12 @@ DOWNLOADER_MIDDLEWARES = {
     "micnews.crawler.backoff.RetryBackoffMiddleware": 560,  # a retry waits 1, 2, 4… s first
     "micnews.crawler.warc.WarcWriterMiddleware": 580,  # after decompression (590)
     "micnews.crawler.offsite.OffsiteRedirectMiddleware": 610,  # before RedirectMiddleware
+    # a body not received whole (short, cut gzip) is retried: seen before decompression (590)
+    "micnews.crawler.completeness.CompleteBodyMiddleware": 595,
     "micnews.crawler.report.SiteCounts": 860,  # every answer, retried ones too
+}
+SPIDER_MIDDLEWARES = {
+    "micnews.crawler.diskfull.DiskFullSpiderMiddleware": 45,  # a full disk: stop, one line
 }
 EXTENSIONS = {
     "micnews.crawler.runrules.RunRules": 100,  # first: the site lock before anything opens

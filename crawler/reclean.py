@@ -16,7 +16,7 @@ from pathlib import Path
 from micnews.cleaners import clean_many
 from micnews.cleaners.dataset import DatasetWriter
 from micnews.cleaners.record import NotArticle, Record
-from micnews.crawler.duplicates import DuplicateRule
+from micnews.crawler.duplicates import DuplicateRule, Verdict
 from micnews.crawler.warc import iter_pages
 
 
@@ -54,17 +54,16 @@ def reclean(source: str | Path, out: str | Path, workers: int | None = None) -> 
     files = warc_files(source)
     summary = RecleanSummary(warc_files=len(files))
     writer = DatasetWriter(out)
-    # The crawl's duplicate rule, one pass per WARC file: files come oldest first, so a
-    # URL's newest version is written last and wins in load(dedupe=True) and compact.
+    # The crawl's duplicate rule: files come oldest first, so a URL's newest version is
+    # written last and wins in load(dedupe=True) and compact.
     rule = DuplicateRule()
     for pages, results in _map(clean_warc, files, workers):
         summary.pages += pages
-        rule.new_pass()
         for result in results:
             if isinstance(result, NotArticle):
                 summary.not_articles += 1
                 continue
-            if not rule.admit(result):
+            if rule.judge(result) is Verdict.REFETCH:
                 summary.duplicates += 1
                 continue
             writer.write(result)

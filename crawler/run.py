@@ -9,17 +9,27 @@ from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 
-from micnews.cleaners.storage import display
-from micnews.crawler import exitcodes
+from micnews.cleaners.storage import display, locate
 from micnews.crawler.addon import crawl_settings
-from micnews.crawler.report import summary_rows
-from micnews.crawler.runrules import exit_code_of
+from micnews.crawler.diskfull import STAT as DISK_FULL
+from micnews.crawler.diskfull import DiskFull, disk_full_message, is_disk_full
+from micnews.crawler.exitcodes import EXIT_FAILED
+from micnews.crawler.profilehealth import health
+from micnews.crawler.report import EXTRA_ROWS, summary_rows
+from micnews.crawler.runrules import FORCED_STOP, exit_code_of, verdict
 from micnews.crawler.sites import load_sites, resolve_targets
 from micnews.crawler.spiders.news import NewsSpider
 
 
 class CrawlError(RuntimeError):
     """The crawl could not run at all (its message is one line for the user)."""
+
+
+def _extraction_rows(stats: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(f"extraction {h.site} ({h.family})", h.line()) for h in health(stats)]
+
+
+EXTRA_ROWS.append(_extraction_rows)  # profile health (issue 11), after the totals
 
 
 @dataclass
@@ -37,13 +47,20 @@ class CrawlSummary:
 
     @property
     def exit_code(self) -> int:
-        """The run's exit code (decided by :class:`micnews.crawler.runrules.RunRules`)."""
-        return int(self.get("micnews/exit_code", exitcodes.FAILED))
+        """The run's exit code, decided by :class:`micnews.crawler.runrules.RunRules` (the
+        same for ``scrapy crawl``); see :mod:`micnews.crawler.exitcodes`."""
+        code = self.stats.get("micnews/exit_code")
+        return int(code) if code is not None else verdict(self.stats, self.worker)
 
     @property
-    def error(self) -> str:
-        """One line saying why the run failed, or ""."""
-        return str(self.get("micnews/error", "")) if self.exit_code == exitcodes.FAILED else ""
+    def error(self) -> str | None:
+        """The one line that says why the exit code is not 0, when there is more to say."""
+        if self.get(DISK_FULL, ""):
+            return disk_full_message(self.get(DISK_FULL), self.get("micnews/disk_full_reason",
+                                                                    "no space left"))
+        if self.exit_code == EXIT_FAILED:
+            return str(self.get("micnews/error", "") or "no page could be fetched")
+        return None
 
     @property
     def rows(self) -> list[tuple[str, str]]:
@@ -97,11 +114,27 @@ def run_crawl(
                   ).addErrback(failures.append)
     process.start()
     if failures:
-        if exit_code_of(crawler, failures[0].value) != exitcodes.FAILED:
-            raise failures[0].value  # AlreadyRunning (75), NoSiteGiven (2)
+        error = failures[0].value
+        if is_disk_full(error) and not isinstance(error, DiskFull):
+            raise DiskFull(locate(out).staging, error)  # e.g. the state could not be created
+        if exit_code_of(crawler, error) != EXIT_FAILED:
+            raise error  # AlreadyRunning (75), NoSiteGiven (2), DiskFull (74)
         raise CrawlError(f"the crawl could not start: {failures[0].getErrorMessage()} "
                          f"({failures[0].type.__name__})")
+    if "finish_reason" not in crawler.stats.get_stats():
+        _forced_stop(crawler)
     return CrawlSummary(
         stats=dict(crawler.stats.get_stats()), seconds=time.monotonic() - started, out=str(out),
         worker=bool(redis_url),
     )
+
+
+def _forced_stop(crawler: Any) -> None:
+    """A second signal stopped the reactor before the spider closed: nothing more was
+    committed, so say so (finish reason, stats file) instead of looking finished."""
+    from micnews.crawler.extensions import StatsFile
+
+    crawler.stats.set_value("finish_reason", FORCED_STOP)
+    for ext in getattr(crawler.extensions, "middlewares", ()):
+        if isinstance(ext, StatsFile):
+            ext.closed(FORCED_STOP)

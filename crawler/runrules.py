@@ -25,12 +25,23 @@ from scrapy.http import Request, Response
 
 from micnews.cleaners.clean import site_of
 from micnews.cleaners.storage import locate
-from micnews.crawler import exitcodes
+from micnews.crawler.diskfull import STAT as DISK_FULL
+from micnews.crawler.diskfull import is_disk_full
+from micnews.crawler.exitcodes import (
+    EXIT_DISK_FULL,
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_LOCKED,
+    EXIT_OK,
+    EXIT_USAGE,
+)
 from micnews.crawler.lock import AlreadyRunning, SiteLock
+from micnews.crawler.profilehealth import EXIT_PROFILE_ROT, rotten
 
 logger = logging.getLogger(__name__)
 
 UNREACHABLE = "unreachable"  # the close reason when no site could be reached
+FORCED_STOP = "shutdown_forced"  # finish_reason of a run stopped by a second signal
 
 
 class NoSiteGiven(ValueError):
@@ -38,17 +49,36 @@ class NoSiteGiven(ValueError):
 
 
 def exit_code_of(crawler: Crawler | None, failure: BaseException | None = None) -> int:
-    """The exit code of a run: from the failure that kept it from starting, else from
+    """The exit code of a run: from the error that kept it from starting, else from
     :class:`RunRules`'s verdict in the stats."""
     if failure is not None:
         if isinstance(failure, AlreadyRunning):
-            return exitcodes.LOCKED
+            return EXIT_LOCKED
         if isinstance(failure, NoSiteGiven):
-            return exitcodes.USAGE
-        return exitcodes.FAILED
+            return EXIT_USAGE
+        if is_disk_full(failure):
+            return EXIT_DISK_FULL
+        return EXIT_FAILED
     stats = getattr(crawler, "stats", None)
     code = stats.get_value("micnews/exit_code") if stats is not None else None
-    return exitcodes.FAILED if code is None else int(code)
+    return EXIT_FAILED if code is None else int(code)
+
+
+def verdict(stats: dict[str, Any], worker: bool = False) -> int:
+    """The exit code a finished run's stats call for (see :mod:`micnews.crawler.exitcodes`):
+    74 the disk filled up, 3 interrupted (what was written stays), 4 finished but a site's
+    family profile no longer fits it, 0 finished, 1 nothing could be fetched."""
+    reason = stats.get("finish_reason", "")
+    if stats.get(DISK_FULL):
+        return EXIT_DISK_FULL
+    if reason in ("shutdown", FORCED_STOP):
+        return EXIT_INTERRUPTED
+    if rotten(stats):
+        return EXIT_PROFILE_ROT
+    if worker and reason == "finished":
+        return EXIT_OK  # the shared queue ran dry: no failure
+    fetched = stats.get("response_received_count") or stats.get("micnews/skipped_known")
+    return EXIT_OK if fetched else EXIT_FAILED
 
 
 class RunRules:
@@ -88,15 +118,10 @@ class RunRules:
 
     def spider_closed(self, reason: str) -> None:
         stats = self.crawler.stats
-        fetched = stats.get_value("response_received_count", 0) or \
-            stats.get_value("micnews/skipped_known", 0)
-        if reason == "shutdown":
-            code = exitcodes.INTERRUPTED
-        elif self.worker and reason == "finished":
-            code = exitcodes.OK  # the shared queue was empty: no failure
-        else:
-            code = exitcodes.OK if fetched else exitcodes.FAILED
-        if code == exitcodes.FAILED and not stats.get_value("micnews/error"):
+        values = {**stats.get_stats(), "finish_reason": reason}
+        code = verdict(values, self.worker)
+        fetched = values.get("response_received_count") or values.get("micnews/skipped_known")
+        if code == EXIT_FAILED and not stats.get_value("micnews/error"):
             stats.set_value("micnews/error", "no page could be fetched")
         stats.set_value("micnews/exit_code", code)
         stats.set_value("micnews/fetched_nothing", not fetched)
