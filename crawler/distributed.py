@@ -8,7 +8,7 @@ are given the same targets as the seed: the targets name the queue.
 
 Keys (``MICNEWS_REDIS_PREFIX``, default ``micnews``):
 
-* ``<prefix>:<sites>:requests|dupefilter|workers|alive:*|inflight:*`` — the frontier of
+* ``<prefix>:<sites>:requests|dupefilter|workers|alive:*|inflight:*|done:*`` — the frontier of
   one crawl, ``<sites>`` being the crawled sites' keys joined by ``+``;
 * ``<prefix>:state:*`` — the crawl state (:mod:`micnews.crawler.state_redis`), shared by every
   crawl into the same dataset.
@@ -94,7 +94,8 @@ def seed(targets: list[str], redis_url: str, settings: dict[str, Any] | None = N
     base = project["SCHEDULER_QUEUE_KEY"].removesuffix(":requests")
     queue = PriorityQueue(server, spider, project["SCHEDULER_QUEUE_KEY"])
     seen = RFPDupeFilter(server, project["SCHEDULER_DUPEFILTER_KEY"])
-    busy = len(queue) or any(server.hlen(k) for k in server.scan_iter(f"{base}:inflight:*"))
+    busy = len(queue) or any(server.hlen(k) for pattern in ("inflight", "done")
+                             for k in server.scan_iter(f"{base}:{pattern}:*"))
     if not busy:
         seen.clear()
         from micnews.crawler.state_redis import RedisCrawlState
