@@ -44,6 +44,10 @@ class Limits:
     max_tags: int = 500_000
     max_links: int = 20_000
     max_depth: int = 400
+    # past this many tags, a page must average this many bytes per tag: real pages hold
+    # 40-80 (text, attributes, scripts), a page of empty tags 3-4.
+    dense_tags: int = 50_000
+    min_bytes_per_tag: int = 12
 
 
 DEFAULT_LIMITS = Limits()
@@ -90,7 +94,7 @@ def html_problem(body: bytes, content_type: str | None) -> str | None:
         return f"not html: {ctype}"
     if not ctype or ctype == "text/plain":
         if b"\x00" in head[:4096]:
-            head = _utf16_text(head[:8192]) or b""
+            head = _utf16_text(body[:8192]) or b""
         if not _HTML_HINT.search(head):
             return "not html"
     return None
@@ -104,6 +108,8 @@ def limits_problem(body: bytes, limits: Limits = DEFAULT_LIMITS) -> str | None:
     tags = body.count(b"<")
     if tags > limits.max_tags:
         return f"too many tags: {tags} > {limits.max_tags}"
+    if tags > limits.dense_tags and len(body) < limits.min_bytes_per_tag * tags:
+        return f"too many tags: {tags} tags in {len(body)} bytes (markup without content)"
     links = body.count(b"<a ") + body.count(b"<A ") + body.count(b"<a\n")
     if links > limits.max_links:
         return f"too many links: {links} > {limits.max_links}"
