@@ -94,7 +94,7 @@ def html_problem(body: bytes, content_type: str | None) -> str | None:
         return f"not html: {ctype}"
     if not ctype or ctype == "text/plain":
         if b"\x00" in head[:4096]:
-            head = _utf16_text(body[:8192]) or b""
+            head = _utf16_text(body[:131072]) or b""
         if not _HTML_HINT.search(head):
             return "not html"
     return None
