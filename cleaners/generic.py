@@ -308,10 +308,12 @@ def _teaser_share(root: lhtml.HtmlElement, paragraphs: list[str]) -> float:
     """Share of the text's characters in teaser summaries: paragraphs whose small
     enclosing card also holds a headline link (listing pages whose summaries trafilatura
     took for an article)."""
+    # only elements whose text opens like a paragraph get a (costly) comparison key
+    starts = {norm_space(p)[:12] for p in paragraphs if len(p) >= 40}
     index: dict[str, lhtml.HtmlElement] = {}
     for el in root.iter("p", "div", "span", "h2", "h3", "li", "td"):
         text = el.text_content()
-        if 40 <= len(text) <= 1500:
+        if 40 <= len(text) <= 1500 and norm_space(text.lstrip()[:60])[:12] in starts:
             index.setdefault(block_key(text), el)
     total = teaser = 0
     keys = [block_key(p) for p in paragraphs if len(p) >= 40]

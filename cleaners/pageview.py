@@ -8,7 +8,8 @@ computed once (Fundus precomputes the same per page).
 
 Bounded work: before the expensive steps (decoding, parsing) the bytes are checked against
 :class:`Limits` with C-speed counts (size, tags, links); after parsing, the tree's node
-count and depth. A page over a limit is refused with a reason, never parsed whole.
+count. A page over a limit is refused with a reason, never parsed whole; nesting depth is
+bounded by the parser itself (libxml2 stops at 256 levels).
 
 Comments are not part of the tree: saving tools (HTTrack, wget, "saved from url") leave
 their own dates in comments, and no step reads comments.
@@ -43,7 +44,8 @@ class Limits:
     max_bytes: int = 20 * 1024 * 1024  # = the crawl's DOWNLOAD_MAXSIZE
     max_tags: int = 500_000
     max_links: int = 20_000
-    max_depth: int = 400
+    # Depth needs no check of ours: libxml2 (without XML_PARSE_HUGE, as lxml's HTMLParser
+    # runs) stops nesting at 256 levels while it parses.
     # past this many tags, a page must average this many bytes per tag: real pages hold
     # 40-80 (text, attributes, scripts), a page of empty tags 3-4.
     dense_tags: int = 50_000
@@ -125,21 +127,6 @@ def parse_html(text: str) -> lhtml.HtmlElement | None:
         return lhtml.document_fromstring(text, parser=_PARSER)
     except (etree.ParserError, ValueError, TypeError):
         return None
-
-
-def _depth(tree: lhtml.HtmlElement, limit: int) -> int:
-    """Depth of the deepest element, stopping as soon as it passes ``limit``."""
-    depth = deepest = 0
-    for event, _ in etree.iterwalk(tree, events=("start", "end")):
-        if event == "start":
-            depth += 1
-            if depth > deepest:
-                deepest = depth
-                if deepest > limit:
-                    break
-        else:
-            depth -= 1
-    return deepest
 
 
 @dataclass
@@ -257,8 +244,6 @@ def build_view(page: Page, limits: Limits = DEFAULT_LIMITS) -> PageView | str:
     tree = parse_html(decoded.html)
     if tree is None:
         return "unparsable html"
-    if _depth(tree, limits.max_depth) > limits.max_depth:
-        return f"too deep: more than {limits.max_depth} levels"
     return PageView(page.url, decoded, tree, dict(page.headers))
 
 

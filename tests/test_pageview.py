@@ -45,9 +45,13 @@ def test_limits_are_settings_not_constants() -> None:
     assert limits_problem(body) is None
     assert "too many tags" in (limits_problem(body, Limits(max_tags=20)) or "")
     assert "too large" in (limits_problem(body, Limits(max_bytes=10)) or "")
-    too_deep = build_view(Page(URL, b"<html><body>" + b"<div>" * 50 + b"x", {}),
-                          Limits(max_depth=20))
-    assert isinstance(too_deep, str) and too_deep.startswith("too deep")
+
+
+def test_nesting_depth_is_bounded_by_the_parser() -> None:
+    view = build_view(Page(URL, b"<html><body>" + b"<div>" * 5_000 + b"x", {}))
+    assert isinstance(view, PageView)
+    deepest = max(len(list(el.iterancestors())) for el in view.tree.iter())
+    assert deepest <= 256
 
 
 @pytest.mark.parametrize("newline", [b"\n", b"\r\n", b"\r"])
