@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import pyarrow as pa
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-SCHEMA_VERSION = "2"  # 2: attachments
+SCHEMA_VERSION = "3"  # 2: attachments; 3: archived_at, archive (archived copies)
 
 
 @dataclass(frozen=True)
@@ -78,6 +78,8 @@ class Record:
     content_hash: str = ""
     fetched_at: datetime | None = None  # aware, UTC
     extractor: str = ""
+    archived_at: datetime | None = None  # capture time of an archived copy, aware UTC
+    archive: str | None = None  # which archive it came from ("wayback", "commoncrawl:CC-…")
 
     def to_json_dict(self) -> dict[str, Any]:
         """JSON-ready dict: datetimes as ISO 8601 (published_at in +07:00)."""
@@ -106,7 +108,7 @@ class Record:
     def from_json_dict(cls, data: Mapping[str, Any]) -> Record:
         """Inverse of :meth:`to_json_dict`."""
         kwargs = dict(data)
-        for name in ("published_at", "updated_at", "fetched_at"):
+        for name in ("published_at", "updated_at", "fetched_at", "archived_at"):
             if kwargs.get(name):
                 kwargs[name] = datetime.fromisoformat(kwargs[name])
         kwargs["images"] = [Image(**i) for i in kwargs.get("images") or []]
@@ -159,6 +161,8 @@ ARROW_SCHEMA = pa.schema(
         pa.field("content_hash", pa.string()),
         pa.field("fetched_at", pa.timestamp("us", tz="UTC")),
         pa.field("extractor", pa.string()),
+        pa.field("archived_at", pa.timestamp("us", tz="UTC")),
+        pa.field("archive", pa.string()),
     ],
     metadata={"micnews.schema_version": SCHEMA_VERSION},
 )

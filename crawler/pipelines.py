@@ -8,6 +8,7 @@ remembers every page and the Parquet step commits URLs once their batch is on di
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections import Counter
 from datetime import datetime
@@ -27,7 +28,7 @@ from micnews.cleaners.templates import TemplateRegistry
 from micnews.crawler.incremental import open_state
 from micnews.crawler.items import PageItem
 from micnews.crawler.signals import batch_committed
-from micnews.crawler.state import StateStore
+from micnews.crawler.state import StateStore, capture_key, record_keys
 
 
 def _state(crawler: Crawler) -> StateStore | None:
@@ -99,6 +100,9 @@ class CleanPipeline:
                 self._release(site)
         for step, n in removed.items():
             self.stats.inc_value(f"micnews/removed/{step}", n)
+        if isinstance(result, Record) and item.archive:  # an archived copy (crawler/archive.py)
+            result = dataclasses.replace(result, archived_at=item.archived_at,
+                                         archive=item.archive)
         return self._route(item, result)
 
     def _route(self, item: PageItem, result: Record | NotArticle) -> Record:
@@ -169,6 +173,8 @@ class DuplicatePipeline:
         if not isinstance(item, Record):
             return item
         key = item.canonical_url or item.url
+        if item.archived_at is not None:  # every capture: one row per capture time
+            key = capture_key(key, item.archived_at)
         if key in self.seen_urls or item.content_hash in self.seen_hashes or (
                 self.claim_first is not None and not (
                     self.claim_first(f"url:{key}", item.url)
@@ -209,7 +215,7 @@ class ParquetPipeline:
     def process_item(self, item: Any) -> Any:
         if isinstance(item, Record):
             files_before = len(self.writer.files)
-            self._pending.append(item.url)
+            self._pending.extend(record_keys(item.url, item.archived_at))
             self.writer.write(item)
             self.stats.inc_value("micnews/articles_written")
             if len(self.writer.files) != files_before:

@@ -99,7 +99,12 @@ def run_crawl(
             # a remote dataset: the locks live in its local staging folder
             locks.enter_context(SiteLock(locate(out).staging, urlsplit(site.root).netloc))
         process = CrawlerProcess(project)
-        crawler = process.create_crawler(NewsSpider)
+        spider_cls: type[NewsSpider] = NewsSpider
+        if project.get("MICNEWS_ARCHIVE"):  # archived copies instead of the live site
+            from micnews.crawler.archive import ArchiveSpider
+
+            spider_cls = ArchiveSpider
+        crawler = process.create_crawler(spider_cls)
         started = time.monotonic()
         failures: list[Any] = []  # the crawl could not start (e.g. the disk is full)
         process.crawl(crawler, site=",".join(targets),

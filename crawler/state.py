@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -149,6 +150,17 @@ class CrawlState:
         return dict(self.db.execute("SELECT kind, count(*) FROM urls GROUP BY kind").fetchall())
 
 
+def capture_key(url: str, archived_at: datetime) -> str:
+    """The state key of one archived capture of ``url`` (crawler/archive.py)."""
+    return f"{url}#archived_at={archived_at:%Y%m%d%H%M%S}"
+
+
+def record_keys(url: str, archived_at: datetime | None = None) -> list[str]:
+    """What a written record commits: its URL, and for an archived copy its capture too
+    (so a crawl of every capture skips exactly the captures already in the dataset)."""
+    return [url] if archived_at is None else [url, capture_key(url, archived_at)]
+
+
 def commit_unknown_files(state: StateStore, known: set[str], dataset_files: Iterable[Path]) -> int:
     """Commit the URLs of every dataset file whose name is not in ``known`` (files renamed
     into the dataset after the last commit, e.g. by a run killed in between); returns how
@@ -158,9 +170,13 @@ def commit_unknown_files(state: StateStore, known: set[str], dataset_files: Iter
         if path.name in known:
             continue
         try:
-            urls = pq.read_table(path, columns=["url"]).column("url").to_pylist()
+            table = pq.read_table(path)  # older files have no archived_at
+            urls = table.column("url").to_pylist()
+            times = (table.column("archived_at").to_pylist() if "archived_at" in
+                     table.column_names else [None] * len(urls))
         except Exception:  # noqa: BLE001,S112 - unreadable or still being renamed
             continue
+        urls = [key for url, at in zip(urls, times, strict=True) for key in record_keys(url, at)]
         state.commit(urls, path.name)
         added += len(urls)
     return added
