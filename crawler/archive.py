@@ -11,8 +11,8 @@
    for Common Crawl) and goes down the same pipelines as a live page, its ``url`` the
    original URL, with ``archived_at`` and ``archive`` set;
 3. the crawl state keys a capture by its URL (by URL and capture time with every
-   capture), so a capture already in the dataset is not fetched again and a killed run
-   resumes where its last committed batch ended.
+   capture), so a capture already in the dataset is not fetched again, nor a page found
+   to be no article, and a killed run resumes where its last committed batch ended.
 
 Why not a client library: cdx-toolkit speaks both indexes but fetches with synchronous
 ``requests`` (it would block Scrapy's reactor and bypass its politeness, retries and
@@ -197,7 +197,18 @@ class ArchiveSpider(NewsSpider):
         chosen = select_captures(self._found.pop(site.name, []), every=self.every)
         self.crawler.stats.inc_value("micnews/archive/captures_chosen", len(chosen))
         for capture in chosen:
+            if self._seen_page(capture.record_url):
+                self.crawler.stats.inc_value("micnews/archive/skipped_not_article")
+                continue
             yield self._capture_request(capture, site)
+
+    def _seen_page(self, url: str) -> bool:
+        """A page an earlier run found to be no article (home, listing): an archived copy
+        does not change, and its links are not needed (the index lists the pages)."""
+        if self.state is None or self.crawler.settings.getbool("MICNEWS_REFRESH"):
+            return False
+        row = self.state.get(url)
+        return row is not None and row["kind"] == "listing"
 
     # -- the captures --------------------------------------------------------------------
     def _capture_request(self, capture: Capture, site: Site) -> scrapy.Request:
