@@ -8,7 +8,7 @@ archive only). Captures, per article of tests/fixtures/sites/expected.json:
 article                    captured               crawl ``--from 2007 --to 2025``
 =========================  =====================  ======================================
 Hoi-thi-tin-hoc-tre…-51    2016-05-01, 2021-03-01 the 2021 capture
-hoi-nghi-bao-chi…-988      2019-07-01             it
+hoi-nghi-bao-chi…-988      2019-07-01, 2020-08-01 the 2020 capture (its text was edited)
 kiem-tra-hoat-dong…-377    2022-02-02, 2026-01-15 the 2022 capture (2026 is after --to)
 ra-mat-kho-du-lieu…-956    2026-03-01 only        nothing
 =========================  =====================  ======================================
@@ -44,11 +44,11 @@ CAPTURES = [  # (path, capture time)
     ("/", "20150110080000"), ("/vi/news/tin-tuc/", "20150110080500"),
     ("/robots.txt", "20150110080000"), ("/vi/news/tin-tuc/xoa-bai-999.html", "20180101000000"),
     (A51, "20160501000000"), (A51, "20210301101500"),
-    (A988, "20190701000000"),
+    (A988, "20190701000000"), (A988, "20200801000000"),
     (A377, "20220202020202"), (A377, "20260115000000"),
     (A956, "20260301000000"),
 ]
-EXPECTED = {HOST + A51: "20210301101500", HOST + A988: "20190701000000",
+EXPECTED = {HOST + A51: "20210301101500", HOST + A988: "20200801000000",
             HOST + A377: "20220202020202"}  # url -> capture time recorded
 FAST = ["--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=False",
         "--set", "MICNEWS_RETRY_BACKOFF=0.1"]
@@ -58,11 +58,20 @@ def _ts(when: str) -> datetime:
     return datetime.strptime(when, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
 
 
+EDITED = " Bài viết đã được cập nhật."  # added to A988's first body sentence in 2020
+
+
 @pytest.fixture(scope="module")
-def snapshots(fixture_sites) -> list[Snapshot]:
-    """The captures, fetched from the loopback fixture site."""
+def snapshots(fixture_sites, fixture_expected) -> list[Snapshot]:
+    """The captures, fetched from the loopback fixture site (A988's 2020 one edited)."""
     site = fixture_sites["nukeviet"]
-    return [fetch_snapshot(site.base_url + path, HOST + path, when) for path, when in CAPTURES]
+    snaps = [fetch_snapshot(site.base_url + path, HOST + path, when) for path, when in CAPTURES]
+    words = fixture_expected["nukeviet"][A988]["body_first_words"].encode()
+    for snap in snaps:
+        if snap.url == HOST + A988 and snap.when.startswith("2020"):
+            assert words in snap.body
+            snap.body = snap.body.replace(words, words + EDITED.encode(), 1)
+    return snaps
 
 
 @pytest.fixture(scope="module")
@@ -160,10 +169,18 @@ def test_every_capture_keeps_each_distinct_capture(wayback, sites_file, tmp_path
     result = _crawl(sites_file, out, "--archive", "wayback", "--archive-url", pywb.url,
                     "--every-capture")
     assert result.returncode == 0, result.stderr[-3000:]
-    rows = sorted((r["url"], r["archived_at"]) for r in _rows(out))
-    # the 2016 and 2021 captures of A51 hold the same page: one row (same text)
-    assert [u for u, _t in rows].count(HOST + A51) == 1
-    assert {u for u, _t in rows} == set(EXPECTED)
+    rows = sorted((r["url"], r["archived_at"], r["text"]) for r in _rows(out))
+    # A988 was edited between its captures: both; A51's two hold the same bytes: one
+    assert [(u, t) for u, t, _x in rows if u == HOST + A988] == [
+        (HOST + A988, _ts("20190701000000")), (HOST + A988, _ts("20200801000000"))]
+    assert [EDITED.strip() in x for u, _t, x in rows if u == HOST + A988] == [False, True]
+    assert [u for u, _t, _x in rows].count(HOST + A51) == 1
+    assert {u for u, _t, _x in rows} == set(EXPECTED)
+    again = _crawl(sites_file, out, "--archive", "wayback", "--archive-url", pywb.url,
+                   "--every-capture")
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert len(_rows(out)) == len(rows), "no capture written twice"
+    assert _run_stats(out)[-1].get("micnews/archive/captures_fetched", 0) == 0
 
 
 @pytest.fixture(scope="module")
