@@ -263,9 +263,9 @@ def sites(
         configured = load_sites(sites_file)
     except SiteConfigError as exc:
         raise fail(str(exc)) from None
-    table = Table("name", "root", "family")
+    table = Table("name", "root", "family", "status", "aliases")
     for site in configured.values():
-        table.add_row(site.name, site.root, site.family)
+        table.add_row(site.name, site.root, site.family, site.status, " ".join(site.aliases))
     Console().print(table)
 
 
