@@ -220,14 +220,3 @@ def test_commoncrawl_index_and_range_requests(commoncrawl, sites_file, tmp_path)
     assert again.returncode == 0, again.stderr[-3000:]
     assert len(commoncrawl.paths()) > len(paths), "the named crawl's index was asked"
     assert not [p for p in commoncrawl.paths()[len(paths):] if p.startswith("/crawl-data/")]
-
-
-def test_bad_archive_options_are_one_line_errors(sites_file, tmp_path):
-    for args, words in [(["--archive", "geocities"], "unknown archive"),
-                        (["--archive", "wayback", "--from", "2020-13"], "not a date"),
-                        (["--archive", "wayback", "--from", "2024", "--to", "2020"], "after"),
-                        (["--from", "2020"], "go with --archive")]:
-        result = run_cli("crawl", "stttt-example", "--sites-file", str(sites_file),
-                         "--out", str(tmp_path / "o"), *args)
-        assert result.returncode == 2, (args, result.stderr)
-        assert words in result.stderr and len(result.stderr.strip().splitlines()) == 1
