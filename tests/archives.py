@@ -193,15 +193,23 @@ class _Server:
 
 class GateProxy(_Server):
     """Forwards GETs to ``upstream``; :meth:`fail_once` makes the next matching request
-    answer ``status`` with ``Retry-After`` instead (a rate-limiting archive)."""
+    answer ``status`` with ``Retry-After`` instead (a rate-limiting archive), :meth:`hold`
+    keeps the next matching one waiting until the test releases it."""
 
     def __init__(self, upstream: str) -> None:
         self.upstream = urlsplit(upstream)
         self._fail: tuple[str, int, str] | None = None
+        self._hold: tuple[str, threading.Event, threading.Event] | None = None
         super().__init__()
 
     def fail_once(self, path_contains: str, status: int = 429, retry_after: str = "1") -> None:
         self._fail = (path_contains, status, retry_after)
+
+    def hold(self, path_contains: str) -> tuple[threading.Event, threading.Event]:
+        """(reached, release): set when the request arrives / set it to let it through."""
+        reached, release = threading.Event(), threading.Event()
+        self._hold = (path_contains, reached, release)
+        return reached, release
 
     def answer(self, handler: BaseHTTPRequestHandler) -> tuple[int, list, bytes]:
         with self._lock:
@@ -210,6 +218,11 @@ class GateProxy(_Server):
                 self._fail = None
         if fail and fail[0] in handler.path:
             return fail[1], [("Retry-After", fail[2])], b"slow down"
+        hold = self._hold
+        if hold and hold[0] in handler.path:
+            self._hold = None
+            hold[1].set()
+            hold[2].wait(60)
         conn = http.client.HTTPConnection(self.upstream.hostname, self.upstream.port, timeout=30)
         try:
             conn.request("GET", handler.path, headers={"User-Agent": handler.headers.get(

@@ -20,6 +20,10 @@ plus the home page and a listing (pages, not articles), robots.txt (not HTML) an
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
 from datetime import UTC, datetime
 
 import pytest
@@ -181,6 +185,35 @@ def test_every_capture_keeps_each_distinct_capture(wayback, sites_file, tmp_path
     assert again.returncode == 0, again.stderr[-3000:]
     assert len(_rows(out)) == len(rows), "no capture written twice"
     assert _run_stats(out)[-1].get("micnews/archive/captures_fetched", 0) == 0
+
+
+def test_a_killed_run_resumes(wayback, sites_file, tmp_path):
+    """SIGTERM while a capture is being fetched: what was written stays, and the next run
+    fetches only the captures not in the dataset; each article ends up there once."""
+    pywb, proxy = wayback
+    out = tmp_path / "out"
+    reached, release = proxy.hold(A377)
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    first = subprocess.Popen(
+        [sys.executable, "-m", "micnews.crawler.cli", "crawl", "stttt-example", "--sites-file",
+         str(sites_file), "--out", str(out), "--from", "2007", "--to", "2025", *FAST,
+         "--archive", "wayback", "--archive-url", f"{proxy.base_url}/{pywb.coll}"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert reached.wait(120), "the crawl reached the held capture"
+        first.send_signal(signal.SIGTERM)
+    finally:
+        release.set()
+    _stdout, stderr = first.communicate(timeout=120)
+    assert first.returncode == 3, stderr[-3000:]
+    kept = {r["url"] for r in _rows(out)} if (out / "articles").exists() else set()
+    mark = len(proxy.requests)
+    again = _crawl(sites_file, out, "--archive", "wayback", "--archive-url",
+                   f"{proxy.base_url}/{pywb.coll}")
+    assert again.returncode == 0, again.stderr[-3000:]
+    fetched = {p.split("id_/", 1)[1] for p in proxy.paths(mark) if "id_/" in p}
+    assert fetched & set(EXPECTED) == set(EXPECTED) - kept, "only articles not yet written"
+    assert sorted(r["url"] for r in _rows(out)) == sorted(EXPECTED)
 
 
 @pytest.fixture(scope="module")
