@@ -13,19 +13,8 @@ from datetime import UTC, datetime
 import pytest
 from typer.testing import CliRunner
 
+from micnews.crawler import cdx
 from micnews.crawler.backoff import retry_after_seconds
-from micnews.crawler.cdx import (
-    ArchiveError,
-    Capture,
-    crawls_in_window,
-    in_window,
-    index_query,
-    parse_cdx,
-    parse_source,
-    select_captures,
-    site_query,
-    window_bound,
-)
 from micnews.crawler.cli import app
 from micnews.crawler.sites import SiteConfigError, load_sites
 
@@ -50,7 +39,7 @@ COMMONCRAWL = (
 
 
 def test_wayback_machine_answer_and_its_resume_key():
-    captures, resume = parse_cdx(WAYBACK)
+    captures, resume = cdx.parse_cdx(WAYBACK)
     assert [c.url for c in captures] == ["http://mic.gov.vn/Pages/TinTuc/1/a.html",
                                          "http://mic.gov.vn/robots.txt"]
     assert resume == "vn,gov,mic)/pages/tintuc/2/b.html 20160101000000"
@@ -59,7 +48,7 @@ def test_wayback_machine_answer_and_its_resume_key():
 
 
 def test_common_crawl_lines():
-    captures, resume = parse_cdx(COMMONCRAWL)
+    captures, resume = cdx.parse_cdx(COMMONCRAWL)
     assert resume == ""
     first, redirect = captures
     assert (first.offset, first.length, first.digest) == (123, 9000, "CCC")
@@ -70,60 +59,60 @@ def test_common_crawl_lines():
 
 @pytest.mark.parametrize("body", [b"<html>503 Service Unavailable</html>", b"{oops"])
 def test_an_answer_that_is_not_cdx_json_is_an_error(body):
-    with pytest.raises(ArchiveError):
-        parse_cdx(body)
+    with pytest.raises(cdx.ArchiveError):
+        cdx.parse_cdx(body)
 
 
 def test_empty_answer_is_no_capture():
-    assert parse_cdx(b"") == ([], "") and parse_cdx(b"[]") == ([], "")
+    assert cdx.parse_cdx(b"") == ([], "") and cdx.parse_cdx(b"[]") == ([], "")
 
 
 def test_window_bounds_cover_the_whole_period():
-    assert window_bound("2007", end=False) == "20070101000000"
-    assert window_bound("2025", end=True) == "20251231235959"
-    assert window_bound("2024-02", end=True) == "20240229235959"
-    assert window_bound("2024-12", end=True) == "20241231235959"
-    assert window_bound("2024-03-05", end=True) == "20240305235959"
-    assert window_bound(None, end=True) == ""
+    assert cdx.window_bound("2007", end=False) == "20070101000000"
+    assert cdx.window_bound("2025", end=True) == "20251231235959"
+    assert cdx.window_bound("2024-02", end=True) == "20240229235959"
+    assert cdx.window_bound("2024-12", end=True) == "20241231235959"
+    assert cdx.window_bound("2024-03-05", end=True) == "20240305235959"
+    assert cdx.window_bound(None, end=True) == ""
     for bad in ("2024-13", "yesterday", "2024-02-30"):
-        with pytest.raises(ArchiveError):
-            window_bound(bad, end=False)
-    assert in_window("20251231235959", "", "20251231235959")
-    assert not in_window("20260101", "", "20251231235959")
-    assert not in_window("20061231235959", "20070101000000", "")
+        with pytest.raises(cdx.ArchiveError):
+            cdx.window_bound(bad, end=False)
+    assert cdx.in_window("20251231235959", "", "20251231235959")
+    assert not cdx.in_window("20260101", "", "20251231235959")
+    assert not cdx.in_window("20061231235959", "20070101000000", "")
 
 
 def test_last_capture_per_url_or_every_distinct_one():
-    caps = [Capture("http://h/a", "20150101000000", digest="X", key="https://h/a"),
-            Capture("https://h/a", "20200101000000", digest="Y", key="https://h/a"),
-            Capture("https://h/a", "20210101000000", digest="Y", key="https://h/a"),
-            Capture("https://h/b", "20190101000000", digest="Z")]
-    last = select_captures(caps)
+    caps = [cdx.Capture("http://h/a", "20150101000000", digest="X", key="https://h/a"),
+            cdx.Capture("https://h/a", "20200101000000", digest="Y", key="https://h/a"),
+            cdx.Capture("https://h/a", "20210101000000", digest="Y", key="https://h/a"),
+            cdx.Capture("https://h/b", "20190101000000", digest="Z")]
+    last = cdx.select_captures(caps)
     assert [(c.record_url, c.timestamp) for c in last] == [("https://h/a", "20210101000000"),
                                                           ("https://h/b", "20190101000000")]
     assert last[0].url == "https://h/a"  # fetched under the URL the archive knows
-    every = select_captures(caps, every=True)
+    every = cdx.select_captures(caps, every=True)
     assert [(c.record_url, c.timestamp) for c in every] == [
         ("https://h/a", "20150101000000"), ("https://h/a", "20200101000000"),
         ("https://h/b", "20190101000000")]  # the 2021 copy is the 2020 one (same digest)
 
 
 def test_sources_and_queries():
-    ia = parse_source("wayback")
+    ia = cdx.parse_source("wayback")
     assert ia.cdx_endpoint == "https://web.archive.org/cdx/search/cdx"
-    assert parse_source("wayback", "http://127.0.0.1:8080/coll/").cdx_endpoint == \
+    assert cdx.parse_source("wayback", "http://127.0.0.1:8080/coll/").cdx_endpoint == \
         "http://127.0.0.1:8080/coll/cdx"
-    cc = parse_source("commoncrawl:cc-main-2024-10")
+    cc = cdx.parse_source("commoncrawl:cc-main-2024-10")
     assert (cc.crawl, cc.data_base, cc.label()) == (
         "CC-MAIN-2024-10", "https://data.commoncrawl.org", "commoncrawl:CC-MAIN-2024-10")
     for bad in ("geocities", "wayback:2020", "commoncrawl:2024", "commoncrawl"):
         url = "ftp://x/" if bad == "commoncrawl" else None
-        with pytest.raises(ArchiveError):
-            parse_source(bad, url)
-    assert site_query("https://mic.gov.vn/") == ("mic.gov.vn", "host")
-    assert site_query("https://www.tiengiang.gov.vn/stttt/") == ("www.tiengiang.gov.vn/stttt/",
+        with pytest.raises(cdx.ArchiveError):
+            cdx.parse_source(bad, url)
+    assert cdx.site_query("https://mic.gov.vn/") == ("mic.gov.vn", "host")
+    assert cdx.site_query("https://www.tiengiang.gov.vn/stttt/") == ("www.tiengiang.gov.vn/stttt/",
                                                                 "prefix")
-    query = index_query(ia.cdx_endpoint, "mic.gov.vn", "host", "20070101000000",
+    query = cdx.index_query(ia.cdx_endpoint, "mic.gov.vn", "host", "20070101000000",
                         "20251231235959", limit=5000)
     assert "matchType=host" in query and "from=20070101000000" in query
     assert "filter=statuscode%3A200" in query and "showResumeKey=true" in query
@@ -136,7 +125,7 @@ def test_common_crawl_crawls_in_the_window():
         {"id": "CC-MAIN-2006-01"},  # no dates: kept, its index decides
         {"id": "CC-MAIN-2005-01", "from": "2005-01-01", "to": "2005-02-01"},
     ]).encode()
-    assert crawls_in_window(info, "20070101000000", "20251231235959") == [
+    assert cdx.crawls_in_window(info, "20070101000000", "20251231235959") == [
         "CC-MAIN-2024-10", "CC-MAIN-2006-01"]
 
 
