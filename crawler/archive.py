@@ -29,6 +29,7 @@ from collections import Counter
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import replace
 from typing import Any
+from urllib.parse import urlencode
 
 import scrapy
 from scrapy.http import Response
@@ -180,7 +181,7 @@ class ArchiveSpider(NewsSpider):
                 continue
             self._found[site.name].append(replace(capture, key=url, archive=label))
         if resume:
-            yield self._index_request(f"{base_query}&resumeKey={resume}", site,
+            yield self._index_request(f"{base_query}&{urlencode({'resumeKey': resume})}", site,
                                       self.parse_index, base_query=base_query)
         yield from self._answered(site)
 

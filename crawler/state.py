@@ -170,7 +170,9 @@ def commit_unknown_files(state: StateStore, known: set[str], dataset_files: Iter
         if path.name in known:
             continue
         try:
-            table = pq.read_table(path)  # older files have no archived_at
+            names = pq.read_schema(path).names  # older files have no archived_at
+            table = pq.read_table(path, columns=[c for c in ("url", "archived_at")
+                                                 if c in names])
             urls = table.column("url").to_pylist()
             times = (table.column("archived_at").to_pylist() if "archived_at" in
                      table.column_names else [None] * len(urls))

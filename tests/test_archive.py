@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from micnews.cleaners.dataset import load
+from micnews.cleaners.dataset import compact, load
 from tests.archives import (
     CommonCrawlServer,
     GateProxy,
@@ -180,6 +180,10 @@ def test_every_capture_keeps_each_distinct_capture(wayback, sites_file, tmp_path
     assert [EDITED.strip() in x for u, _t, x in rows if u == HOST + A988] == [False, True]
     assert [u for u, _t, _x in rows].count(HOST + A51) == 1
     assert {u for u, _t, _x in rows} == set(EXPECTED)
+    # versions of a page are its captures: loading without repeats and compacting keep both
+    assert load(out, dedupe=True).count_rows() == len(rows)
+    compact(out)
+    assert sorted((r["url"], r["archived_at"], r["text"]) for r in _rows(out)) == rows
     again = _crawl(sites_file, out, "--archive", "wayback", "--archive-url", pywb.url,
                    "--every-capture")
     assert again.returncode == 0, again.stderr[-3000:]
