@@ -34,7 +34,7 @@ from urllib.parse import urlencode
 import scrapy
 from scrapy.http import Response
 
-from micnews.cleaners.record import utcnow
+from micnews.cleaners.record import record_keys, utcnow
 from micnews.crawler.cdx import (
     ArchiveError,
     ArchiveSource,
@@ -54,7 +54,6 @@ from micnews.crawler.cdx import (
 from micnews.crawler.items import PageItem
 from micnews.crawler.sites import Site
 from micnews.crawler.spiders.news import NewsSpider, _headers
-from micnews.crawler.state import capture_key
 
 # Polite to the archive (lower than the live defaults; `--set` still wins): the Wayback
 # Machine asks API clients for about one request a second and answers 429 beyond it.
@@ -214,7 +213,7 @@ class ArchiveSpider(NewsSpider):
     # -- the captures --------------------------------------------------------------------
     def _capture_request(self, capture: Capture, site: Site) -> scrapy.Request:
         url = capture.record_url
-        key = capture_key(url, capture.archived_at) if self.every else url
+        key = record_keys(url, capture.archived_at)[-1] if self.every else url
         meta = {"allow_offsite": True, "micnews_no_archive": True, "micnews_state_key": key}
         kwargs = {"site": site, "url": url, "timestamp": capture.timestamp,
                   "label": capture.archive}

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Mapping
-from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
 import pyarrow.parquet as pq
+
+from micnews.cleaners.record import record_keys
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS urls (
@@ -148,17 +149,6 @@ class CrawlState:
     def counts(self) -> dict[str, int]:
         """Rows per kind (for summaries)."""
         return dict(self.db.execute("SELECT kind, count(*) FROM urls GROUP BY kind").fetchall())
-
-
-def capture_key(url: str, archived_at: datetime) -> str:
-    """The state key of one archived capture of ``url`` (crawler/archive.py)."""
-    return f"{url}#archived_at={archived_at:%Y%m%d%H%M%S}"
-
-
-def record_keys(url: str, archived_at: datetime | None = None) -> list[str]:
-    """What a written record commits: its URL, and for an archived copy its capture too
-    (so a crawl of every capture skips exactly the captures already in the dataset)."""
-    return [url] if archived_at is None else [url, capture_key(url, archived_at)]
 
 
 def commit_unknown_files(state: StateStore, known: set[str], dataset_files: Iterable[Path]) -> int:

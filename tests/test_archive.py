@@ -39,6 +39,9 @@ from tests.archives import (
 )
 from tests.conftest import run_cli
 
+# one worker runs the module: pywb and the two-run fixture start once
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("archive")]
+
 HOST = "https://stttt.example.gov.vn"
 A51 = "/vi/news/tin-tuc/Hoi-thi-tin-hoc-tre-cap-tinh-51/"
 A988 = "/vi/news/tin-tuc/hoi-nghi-bao-chi-quy-iii-2021-988.html"

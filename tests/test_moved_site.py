@@ -10,6 +10,8 @@ from micnews.cleaners.dataset import load
 from micnews.crawler.demo.server import SiteServer
 from tests.conftest import SITES_DIR, run_cli
 
+pytestmark = pytest.mark.e2e
+
 FAST = ["--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=False"]
 
 
