@@ -3,7 +3,7 @@
 * :func:`build_warc` writes captures of a fixture site (fetched from its loopback server)
   into a ``.warc.gz`` with warcio, each under its original URL and capture time.
 * :class:`Pywb` runs a real pywb (``wayback``) over a collection of those WARCs. pywb pins
-  ``redis<3`` (and older cryptography/pyOpenSSL/Werkzeug) while micnews needs redis>=5
+  ``redis==2.10.6`` (and older cryptography/pyOpenSSL/Werkzeug) while micnews needs redis>=5
   (scrapy-redis, the distributed crawl), so pywb cannot share our environment: it lives in
   its own virtualenv, created once by :func:`pywb_venv` under ``~/.cache/micnews/``
   (``MICNEWS_PYWB_VENV`` names another; pip needs PyPI the first time only).
@@ -152,6 +152,7 @@ class _Server:
 
     def __init__(self) -> None:
         self.requests: list[tuple[str, int]] = []  # (path with query, status)
+        self.agents: set[str] = set()  # User-Agent headers seen
         self._lock = threading.Lock()
         owner = self
 
@@ -160,6 +161,7 @@ class _Server:
                 status, headers, body = owner.answer(self)
                 with owner._lock:
                     owner.requests.append((self.path, status))
+                    owner.agents.add(self.headers.get("User-Agent", ""))
                 self.send_response(status)
                 for name, value in headers:
                     self.send_header(name, value)

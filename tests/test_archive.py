@@ -159,6 +159,12 @@ def test_wayback_survives_429_with_retry_after(wayback_runs):
     assert stats["micnews/retry_backoff_seconds"] >= 1.0, "it waited as Retry-After asked"
 
 
+def test_polite_to_the_archive(wayback, wayback_runs):
+    """The archive sees micnews's User-Agent, with its contact URL."""
+    _pywb, proxy = wayback
+    assert proxy.agents and all(a.startswith("micnews/") and "+http" in a for a in proxy.agents)
+
+
 def test_wayback_second_run_fetches_nothing(wayback_runs):
     out, _first, second, _log, log2 = wayback_runs
     assert second.returncode == 0, second.stderr[-3000:]
