@@ -81,7 +81,16 @@ class CrawlSummary:
             ("time", f"{self.seconds:.1f} s"),
             ("dataset", display(self.out).rstrip("/") + "/articles"),
             *((f"extraction {h.site} ({h.family})", h.line()) for h in health(self.stats)),
+            *self._archive_rows(),
         ]
+
+    def _archive_rows(self) -> list[tuple[str, str]]:
+        """``--archive``: what the index listed and which captures were fetched."""
+        if "micnews/archive/captures_chosen" not in self.stats:
+            return []
+        return [("archive captures: listed / chosen / fetched",
+                 " / ".join(str(self.get(f"micnews/archive/captures_{k}"))
+                            for k in ("listed", "chosen", "fetched")))]
 
 
 def run_crawl(

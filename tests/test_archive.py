@@ -133,6 +133,9 @@ def test_wayback_records_every_archived_article_once(wayback_runs, fixture_expec
     assert first.returncode == 0, first.stderr[-3000:]
     rows = _rows(out)
     assert sorted(r["url"] for r in rows) == sorted(EXPECTED), "each article once, original URL"
+    # the summary: 5 captures chosen (home, listing, 3 articles), each fetched
+    assert "archive captures: listed / chosen / fetched" in first.stdout
+    assert " / 5 / 5 " in first.stdout, first.stdout
     titles = {HOST + p: a["title"] for p, a in fixture_expected["nukeviet"].items()}
     for row in rows:
         assert row["archived_at"] == _ts(EXPECTED[row["url"]]), row["url"]
