@@ -128,6 +128,10 @@ def crawl(
         else:
             # fail fast, before the engine starts, on a bad name or sites file
             chosen = resolve_targets(list(targets or []), load_sites(sites_file))
+            for site in chosen if not archive else []:
+                if site.status == "archive-only":
+                    _warn(f"site {site.name} is archive-only in the sites file: its news is "
+                          f"in web archives (micnews crawl {site.name} --archive wayback)")
             summary = run_crawl(list(targets or []) or [s.name for s in chosen], out=out,
                                 max_pages=max_pages, settings=settings, sites_file=sites_file,
                                 redis_url=redis_url)

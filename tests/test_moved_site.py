@@ -56,3 +56,13 @@ def test_with_the_alias_the_crawl_follows_the_move(moved, tmp_path, fixture_expe
     urls = sorted(load(out).to_table().column("url").to_pylist())
     assert urls == sorted(new.base_url + p for p in fixture_expected["nukeviet"])
     assert not [p for _m, p, _s in new.requests if p.startswith("/admin")], "robots obeyed"
+
+
+def test_an_archive_only_site_crawled_live_gets_a_hint(moved, tmp_path):
+    old, _new = moved
+    path = tmp_path / "sites.toml"
+    path.write_text(f'[gone]\nroot = "{old.base_url}/"\nstatus = "archive-only"\n', "utf-8")
+    result = run_cli("crawl", "gone", "--sites-file", str(path), "--out", str(tmp_path / "o"),
+                     *FAST)
+    hints = [line for line in result.stderr.splitlines() if "archive-only" in line]
+    assert len(hints) == 1 and "--archive wayback" in hints[0], result.stderr
