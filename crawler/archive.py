@@ -104,7 +104,7 @@ class ArchiveSpider(NewsSpider):
     def on_site(self, url: str) -> bool:
         """The site's own URLs, and the archive's (its index, replay and WARC files)."""
         return self._on_site(url) or url.startswith(
-            (self.source.base + "/", self.source.data_base + "/"))
+            (self.source.base + "/", self.source.data_base + "/", self.source.cdx_endpoint))
 
     # -- the index -----------------------------------------------------------------------
     def _site_queries(self, site: Site, crawl: str) -> Iterable[scrapy.Request]:
