@@ -113,6 +113,10 @@ def crawl(
     for name, value in summary.rows:
         table.add_row(name, value)
     Console().print(table)
+    if demo:
+        from micnews.crawler.cli_report import report_after_crawl
+
+        report_after_crawl(out)
     if summary.exit_code == 1:
         raise fail("no page could be fetched", code=1)
     raise typer.Exit(summary.exit_code)
@@ -281,6 +285,9 @@ def _register_dataset_commands() -> None:
     from micnews.crawler.cli_dataset import dataset_app
 
     app.registered_commands.extend(dataset_app.registered_commands)
+    from micnews.crawler.cli_report import report_app
+
+    app.registered_commands.extend(report_app.registered_commands)
 
 
 _register_dataset_commands()
