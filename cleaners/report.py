@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -43,6 +44,8 @@ COLUMNS = {
     "dup_of": "dup_of",
 }
 ARTICLE_COLUMNS = list(dict.fromkeys(COLUMNS.values()))
+FILE_RUN = "_file_run"  # added by read_articles: the writer run id in the row's file name
+_FILE_RUN_ID = re.compile(r"^part-(\d{8}T\d+-[0-9a-f]+)-\d+\.parquet$")
 
 # Keys of runs/*.json (Scrapy's final stats plus micnews's own). A ``*_prefix`` key is
 # followed by a code or a reason. Scrapy counters appear on their first increment, so an
@@ -62,6 +65,7 @@ RUN_KEYS = {
     "robots": "robotstxt/forbidden",
     "offsite": "offsite/filtered",
     "trap": "micnews/trap_dropped",
+    "dataset_run_id": "micnews/dataset_run_id",  # the <id> of the run's part-<id>-… files
 }
 RECORDED_SINCE = {"exit_code"}
 
@@ -91,6 +95,7 @@ class Run:
     fetch_failed: int
     not_articles: dict[str, int]
     drops: dict[str, int]
+    dataset_run_id: str | None = None
     label: str = ""  # short name for charts: start time (UTC), unique in the report
 
 
@@ -126,11 +131,16 @@ def read_articles(out: str | os.PathLike[str]) -> pa.Table:
     schema = pa.schema([DATASET_SCHEMA.field(c) for c in wanted])
     files = data_files(out)
     if not files:
-        return schema.empty_table()
+        return schema.append(pa.field(FILE_RUN, pa.string())).empty_table()
     fs = locate(out).filesystem
     tables = read_columns(files, wanted, fs)
     masks = latest_masks(files, tables, fs)
-    kept = [t.filter(masks[f]) for f, t in zip(files, tables, strict=True)]
+    kept = []
+    for path, table in zip(files, tables, strict=True):
+        table = table.filter(masks[path])
+        match = _FILE_RUN_ID.match(path.name)  # compacted files name the compaction: no run
+        kept.append(table.append_column(FILE_RUN, pa.array(
+            [match.group(1) if match else None] * len(table), pa.string())))
     return pa.concat_tables(kept).combine_chunks()
 
 
@@ -220,6 +230,7 @@ def parse_run(name: str, stats: dict[str, Any]) -> Run:
         status_classes=dict(sorted(classes.items())), retries=_int(stats, "retries"),
         fetch_failed=_int(stats, "fetch_failed"), not_articles=dict(reasons.most_common()),
         drops={k: _int(stats, k) for k in ("robots", "offsite", "trap")},
+        dataset_run_id=stats.get(RUN_KEYS["dataset_run_id"]),
     )
 
 
@@ -232,12 +243,18 @@ def _label_runs(runs: list[Run]) -> None:
 
 
 def run_labels(table: pa.Table, runs: list[Run]) -> pa.Array:
-    """Per row, the label of the run whose [start, finish] holds its ``fetched_at``, or null."""
+    """Per row, the label of the run that wrote it, or null.
+
+    A run that recorded its writer id owns the rows of its ``part-<id>-…`` files (exact,
+    also for runs at the same time); for older runs, and rows in compacted files, the
+    run whose [start, finish] holds the row's ``fetched_at`` (the latest such).
+    """
     labels = pa.nulls(len(table), pa.string())
-    if not len(table) or "fetched_at" not in table.column_names:
+    if not len(table):
         return labels
     fetched = table.column("fetched_at")
-    for run in sorted((r for r in runs if r.start and r.finish), key=lambda r: r.start):
+    timed = (r for r in runs if r.start and r.finish and not r.dataset_run_id)
+    for run in sorted(timed, key=lambda r: r.start):
         # fetched_at may be stored to the second: widen the window to whole seconds
         start = run.start.replace(microsecond=0)
         finish = run.finish.replace(microsecond=0) + timedelta(seconds=1)
@@ -245,6 +262,10 @@ def run_labels(table: pa.Table, runs: list[Run]) -> pa.Array:
                          pc.less_equal(fetched, pa.scalar(finish, fetched.type)))
         inside = pc.fill_null(inside, False)
         labels = pc.if_else(inside, pa.scalar(run.label, pa.string()), labels)
+    if FILE_RUN in table.column_names:
+        for run in (r for r in runs if r.dataset_run_id):
+            mine = pc.fill_null(pc.equal(table.column(FILE_RUN), run.dataset_run_id), False)
+            labels = pc.if_else(mine, pa.scalar(run.label, pa.string()), labels)
     return labels
 
 

@@ -42,8 +42,8 @@ STYLE = Style(
     foreground_strong="#1f2328", foreground_subtle="#d0d7de", colors=PALETTE,
     opacity=".9", opacity_hover="1", transition="0ms",
 )
-CHART = {"js": [], "disable_xml_declaration": True, "style": STYLE, "width": 900,
-         "height": 360, "legend_at_bottom": True,
+CHART = {"js": [], "disable_xml_declaration": True, "style": STYLE, "width": 640,
+         "height": 330, "legend_at_bottom": True,
          "truncate_legend": 40, "truncate_label": 24, "print_values": False,
          "margin": 12, "spacing": 8, "no_data_text": "nothing yet"}
 
@@ -157,7 +157,7 @@ def extraction_figure(report: Report) -> dict[str, Any] | None:
     keys, _, cells = pivot(rows, "key", "method")
     methods = _ordered_methods({r["method"] for r in rows})
     series = {m: [cells.get((k, m)) for k in keys] for m in methods}
-    svg = _chart(pygal.HorizontalStackedBar, keys, series, height=140 + 36 * len(keys))
+    svg = _chart(pygal.HorizontalStackedBar, keys, series, height=130 + 34 * len(keys))
     return _figure("extraction", svg, _points(keys, series),
                    "Pages extracted by the site's profile, with field fallbacks, or by the "
                    "generic path — per site and family")

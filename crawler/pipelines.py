@@ -194,6 +194,8 @@ class ParquetPipeline:
         self.state = _state(crawler)
         self.writer = DatasetWriter(settings.get("MICNEWS_OUT", "output"),
                                     batch_size=settings.getint("MICNEWS_BATCH_SIZE", 500))
+        # names this run's part-<id>-… files, so `micnews report` can tell which run wrote a row
+        self.stats.set_value("micnews/dataset_run_id", self.writer.run_id)
         self.flush_seconds = settings.getfloat("MICNEWS_FLUSH_SECONDS", 30.0)
         self._pending: list[str] = []
         self._last_flush = time.monotonic()
