@@ -396,8 +396,8 @@ def build_report(table: pa.Table, runs: list[tuple[str, dict[str, Any]]], out: s
     method, recorded = methods(table)
     if not recorded:
         report.missing["extraction"] = (
-            f"the '{COLUMNS['extraction']}' column is not recorded by this crawl: profile vs "
-            f"generic is read from '{COLUMNS['extractor']}' (field fallbacks not known)")
+            f"the per-article extraction method (column '{COLUMNS['extraction']}'); profile "
+            f"vs generic is read from '{COLUMNS['extractor']}', field fallbacks are not known")
     report.extraction = _counts(pa.table({"site": sites, "family": table.column("family"),
                                           "method": method}), ["site", "family", "method"])
     by_run = pa.table({"run": labels, "site": sites, "method": method}).filter(

@@ -35,17 +35,18 @@ FONTS = ('"Be Vietnam Pro", "Noto Sans", "Segoe UI", Roboto, "Helvetica Neue", A
          '"Liberation Sans", "DejaVu Sans", sans-serif')  # all carry Vietnamese diacritics
 PALETTE = ("#1f6feb", "#e5534b", "#2da44e", "#bf8700", "#8250df", "#1b7c83", "#cf222e",
            "#6e7781", "#0969da", "#9a6700", "#a475f9", "#3fb950")
-STYLE = Style(
-    font_family=FONTS, label_font_size=13, major_label_font_size=13, legend_font_size=13,
-    value_font_size=12, tooltip_font_size=13, title_font_size=15,
-    background="transparent", plot_background="#ffffff", foreground="#24292f",
-    foreground_strong="#1f2328", foreground_subtle="#d0d7de", colors=PALETTE,
-    opacity=".9", opacity_hover="1", transition="0ms",
-)
-CHART = {"js": [], "disable_xml_declaration": True, "style": STYLE, "width": 640,
+OTHER_COLOR = "#8c959f"  # the "other N sites" series
+STYLE_OPTIONS: dict[str, Any] = {
+    "font_family": FONTS, "label_font_size": 13, "major_label_font_size": 13,
+    "legend_font_size": 13, "value_font_size": 12, "tooltip_font_size": 13,
+    "title_font_size": 15, "background": "transparent", "plot_background": "#ffffff",
+    "foreground": "#24292f", "foreground_strong": "#1f2328", "foreground_subtle": "#d0d7de",
+    "opacity": ".9", "opacity_hover": "1", "transition": "0ms",
+}
+CHART = {"js": [], "disable_xml_declaration": True, "width": 640,
          "height": 330, "legend_at_bottom": True,
          "truncate_legend": 40, "truncate_label": 24, "print_values": False,
-         "margin": 12, "spacing": 8, "no_data_text": "nothing yet"}
+         "margin": 12, "margin_bottom": 28, "spacing": 8, "no_data_text": "nothing yet"}
 
 
 def ticks(top: int) -> list[int]:
@@ -67,8 +68,12 @@ def _chart(kind: type[pygal.graph.graph.Graph], x_labels: list[str],
         top = max((v or 0 for col in columns for v in col), default=0)
     # pygal leaves too little room under the plot for a legend row with empty columns
     legend_columns = min(3, max(1, len(series)))
-    chart = kind(**{**CHART, "y_labels": ticks(int(top)),
-                    "legend_at_bottom_columns": legend_columns, **options})
+    axis = {} if kind is pygal.Dot else {"y_labels": ticks(int(top))}  # Dot: y = series
+    colors = [OTHER_COLOR if name.startswith("other ") else PALETTE[i % len(PALETTE)]
+              for i, name in enumerate(series)]
+    style = Style(**{**STYLE_OPTIONS, "colors": tuple(colors) or PALETTE})
+    chart = kind(**{**CHART, **axis, "style": style, "legend_at_bottom_columns": legend_columns,
+                    **options})
     chart.x_labels = x_labels
     for name, values in series.items():
         chart.add(name, values)
@@ -96,6 +101,27 @@ def _figure(name: str, svg: str, points: list[dict[str, Any]], caption: str) -> 
             "total": sum(p["value"] for p in points), "table": _table(points, *AXES[name])}
 
 
+MAX_SERIES = 10  # more series than this: the smallest are summed as "other N sites"
+RECENT_MONTHS = 12
+
+
+def keep_top(series: dict[str, list[int | None]], limit: int = MAX_SERIES,
+             noun: str = "sites") -> dict[str, list[int | None]]:
+    """The ``limit - 1`` largest series, the others summed into one ``other N sites``."""
+    if len(series) <= limit:
+        return series
+    ranked = sorted(series, key=lambda k: (-sum(v or 0 for v in series[k]), k))
+    kept, rest = ranked[:limit - 1], ranked[limit - 1:]
+    other = [sum(series[k][i] or 0 for k in rest) or None
+             for i in range(len(next(iter(series.values()))))]
+    return {**{k: series[k] for k in kept}, f"other {len(rest)} {noun}": other}
+
+
+def _transpose(series: dict[str, list[int | None]], xs: list[str]
+               ) -> dict[str, list[int | None]]:
+    return {x: [values[i] for values in series.values()] for i, x in enumerate(xs)}
+
+
 def _matrix(rows: list[dict[str, Any]], row_key: str, col_key: str,
             value: str = "articles") -> tuple[list[str], dict[str, list[int | None]]]:
     """x labels = ``col_key`` values, one series per ``row_key`` value (None = no cell)."""
@@ -120,13 +146,23 @@ def month_range(months: list[str]) -> list[str]:
     return out
 
 
+def recent_months(report: Report) -> tuple[list[str], dict[str, list[int]]]:
+    """The last :data:`RECENT_MONTHS` months up to the newest article, and each site's counts."""
+    dated = [r["month"] for r in report.timeline if r["month"] != UNDATED]
+    if not dated:
+        return [], {}
+    months = month_range(dated)[-RECENT_MONTHS:]
+    _, _, cells = pivot(report.timeline, "site", "month")
+    return months, {site: [cells.get((site, m), 0) for m in months] for site in report.sites}
+
+
 def timeline_figure(report: Report) -> dict[str, Any] | None:
     if not report.timeline:
         return None
     _, found, cells = pivot(report.timeline, "site", "month")
     months = month_range([m for m in found if m != UNDATED]) + (
         [UNDATED] if UNDATED in found else [])
-    series = {site: [cells.get((site, m)) for m in months] for site in report.sites}
+    series = keep_top({site: [cells.get((site, m)) for m in months] for site in report.sites})
     options: dict[str, Any] = {}
     if len(months) > 24:  # label Januaries only, at most about a dozen of them
         januaries = [m for m in months if m.endswith("-01")]
@@ -143,7 +179,7 @@ def added_figure(report: Report) -> dict[str, Any] | None:
     present = {r["run"] for r in report.added_by_run}
     runs = [r.label for r in report.runs if r.label in present]  # in time order
     sites, _, cells = pivot(report.added_by_run, "site", "run")
-    series = {site: [cells.get((site, run)) for run in runs] for site in sites}
+    series = keep_top({site: [cells.get((site, run)) for run in runs] for site in sites})
     svg = _chart(pygal.StackedBar, runs, series, x_label_rotation=30)
     return _figure("added", svg, _points(runs, series),
                    "Articles added by each of the last runs (by fetch time), per site")
@@ -157,7 +193,7 @@ def extraction_figure(report: Report) -> dict[str, Any] | None:
     keys, _, cells = pivot(rows, "key", "method")
     methods = _ordered_methods({r["method"] for r in rows})
     series = {m: [cells.get((k, m)) for k in keys] for m in methods}
-    svg = _chart(pygal.HorizontalStackedBar, keys, series, height=130 + 34 * len(keys))
+    svg = _chart(pygal.HorizontalStackedBar, keys, series, height=110 + 26 * len(keys))
     return _figure("extraction", svg, _points(keys, series),
                    "Pages extracted by the site's profile, with field fallbacks, or by the "
                    "generic path — per site and family")
@@ -194,19 +230,33 @@ def completeness_figure(report: Report) -> dict[str, Any] | None:
     if not report.completeness:
         return None
     labels = [FIELD_LABELS[f] for f in FIELDS]
-    series: dict[str, list[int | None]] = {}
+    rows = keep_top({r["site"]: [r["rows"]] for r in report.completeness})
+    counts: dict[str, list[int | None]] = {}
     for row in report.completeness:
-        series[row["site"]] = [row[f] for f in FIELDS]
-    svg = _chart(pygal.Bar, labels, series)
-    return _figure("completeness", svg, _points(labels, series),
-                   "Articles that have each field, per site (the table gives the shares)")
+        name = row["site"] if row["site"] in rows else next(reversed(rows))
+        add = [row[f] for f in FIELDS]
+        counts[name] = [a + b for a, b in zip(counts.get(name, [0] * len(FIELDS)), add,
+                                               strict=True)]
+    shares = {name: [round(100 * n / rows[name][0], 1) if n else None for n in values]
+              for name, values in counts.items()}
+    svg = _chart(pygal.Bar, labels, shares, y_labels=list(range(0, 101, 20)))
+    points = _points(labels, counts)
+    for point in points:
+        point["share"] = round(100 * point["value"] / rows[point["series"]][0], 1)
+    return _figure("completeness", svg, points,
+                   "Share of articles that have each field, per site (%)")
 
 
 def syndication_figure(report: Report) -> dict[str, Any] | None:
     if not report.syndication:
         return None
     originals, series = _matrix(report.syndication, "copy", "original")
-    svg = _chart(pygal.Dot, originals, series, x_label_rotation=30,
+    series = keep_top(series)
+    by_original = keep_top(_transpose(series, originals))  # the same cap for the columns
+    originals = list(by_original)
+    series = _transpose(by_original, list(series))
+    svg = _chart(pygal.Dot, originals, series, x_label_rotation=30, print_values=True,
+                 show_legend=False, x_title="original on", y_title="copies on",
                  height=max(260, 120 + 40 * len(series)))
     return _figure("syndication", svg, _points(originals, series),
                    "Copies (dup_of): each row is a site carrying copies, each column the site "
@@ -264,6 +314,8 @@ def render(report: Report) -> str:
         ("extraction", extraction_figure), ("extraction_runs", extraction_runs_figure),
         ("completeness", completeness_figure), ("syndication", syndication_figure),
         ("status", status_figure), ("not_articles", not_articles_figure))}
+    months, spark = recent_months(report)
     template = (files("micnews.cleaners") / "report_template.html").read_text("utf-8")
     return _environment().from_string(template).render(
-        r=report, fig=figures, fields=FIELDS, field_labels=FIELD_LABELS, fonts=FONTS)
+        r=report, fig=figures, fields=FIELDS, field_labels=FIELD_LABELS, fonts=FONTS,
+        months=months, spark=spark)

@@ -24,7 +24,7 @@ from micnews.cleaners.report import (
     read_articles,
     read_runs,
 )
-from micnews.cleaners.report_html import month_range, render, ticks
+from micnews.cleaners.report_html import keep_top, month_range, render, ticks
 from tests.conftest import run_cli
 
 RUN1 = datetime(2026, 1, 10, 1, 0, tzinfo=UTC)
@@ -220,6 +220,14 @@ def test_titles_are_escaped_and_json_islands_cannot_close_their_script(tmp_path)
 def test_axis_helpers():
     assert ticks(0) == [0, 1] and ticks(3) == [0, 1, 2, 3] and ticks(13) == [0, 5, 10, 15]
     assert month_range(["2024-11", "2025-02"]) == ["2024-11", "2024-12", "2025-01", "2025-02"]
+
+
+def test_many_sites_keep_the_largest_and_sum_the_rest():
+    series = {f"s{i:02d}": [i, None] for i in range(12)}
+    top = keep_top(series, limit=4)
+    assert list(top) == ["s11", "s10", "s09", "other 9 sites"]
+    assert top["other 9 sites"] == [sum(range(9)), None]
+    assert keep_top(series, limit=12) is series
 
 
 def test_cli_report_writes_the_file_and_fails_in_one_line(tmp_path):
