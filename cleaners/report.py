@@ -330,16 +330,19 @@ def syndication(table: pa.Table) -> list[dict[str, Any]]:
     dup = COLUMNS["dup_of"]
     if dup not in table.column_names or not len(table):
         return []
-    copies = table.filter(pc.is_valid(table.column(dup)))
+    copies = table.select(["site", dup]).filter(pc.is_valid(table.column(dup)))
     if not len(copies):
         return []
-    site_of = dict(zip(table.column("url").to_pylist(), table.column("site").to_pylist(),
-                       strict=True))
-    pairs: Counter[tuple[str, str]] = Counter()
-    for copy_site, original in zip(copies.column("site").to_pylist(),
-                                   copies.column(dup).to_pylist(), strict=True):
-        pairs[(copy_site, site_of.get(original) or urlsplit(original).netloc)] += 1
-    return [{"copy": c, "original": o, "articles": n} for (c, o), n in sorted(pairs.items())]
+    originals = table.select(["url", "site"]).rename_columns(["url", "original"])
+    joined = copies.join(originals, keys=dup, right_keys="url", join_type="left outer",
+                         use_threads=False)
+    # a dup_of outside the dataset (compacted away, another dataset): the URL's host
+    hosts = [urlsplit(u).netloc for u in joined.column(dup).to_pylist()] if joined.column(
+        "original").null_count else None
+    original = joined.column("original") if hosts is None else pc.coalesce(
+        joined.column("original"), pa.array(hosts, pa.string()))
+    pairs = pa.table({"copy": joined.column("site"), "original": original})
+    return _counts(pairs, ["copy", "original"])
 
 
 def site_summary(table: pa.Table, newest_overall: datetime | None) -> list[dict[str, Any]]:

@@ -175,7 +175,8 @@ def test_runs_missing_keys_and_broken_files(tmp_path):
 def test_recorded_extraction_column_is_used_when_present():
     rows = [{"url": f"u{i}", "site": "s", "family": "nukeviet4", "extractor": "profile:x",
              "extraction": m, "published_at": None, "fetched_at": None, "title": "t",
-             "lead": None, "author": None, "source": None, "images": [], "dup_of": None}
+             "lead": None, "author": None, "source": None, "images": [],
+             "dup_of": "https://other.gov.vn/x" if i == 2 else None}
             for i, m in enumerate(["profile", "profile + fallbacks", "profile + fallbacks"])]
     schema = pa.schema([*(DATASET_SCHEMA.field(c) for c in rows[0] if c != "extraction"),
                         pa.field("extraction", pa.string())])
@@ -183,6 +184,8 @@ def test_recorded_extraction_column_is_used_when_present():
     assert {x["method"]: x["articles"] for x in r.extraction} == {
         "profile": 1, "profile + fallbacks": 2}
     assert "extraction" not in r.missing and "runs" in r.missing
+    # a copy of an article outside the dataset: its site is the URL's host
+    assert r.syndication == [{"copy": "s", "original": "other.gov.vn", "articles": 1}]
 
 
 def test_empty_dataset_says_nothing_yet(tmp_path):
