@@ -16,6 +16,7 @@ import json
 import os
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -25,9 +26,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.fs as pafs
 
-# Dataset columns the report reads (name in the dataset -> role). ``extraction`` is the
-# per-record extraction method (profile / profile with field fallbacks / generic); where
-# a dataset lacks it the method is derived from ``extractor`` (profile or generic only).
+from micnews.cleaners.record import EXTRACTIONS
+
+# Dataset columns the report reads (role -> name in the dataset). ``extraction`` is the
+# per-record extraction method (:data:`EXTRACTIONS`); rows written before it existed get
+# one derived from ``extractor`` (profile or generic only).
 COLUMNS = {
     "url": "url",
     "site": "site",
@@ -73,7 +76,7 @@ STALE_DAYS = 30  # a site whose newest article is this far behind the dataset's 
 FIELDS = ("title", "lead", "date", "date_time", "author", "source", "images")
 FIELD_LABELS = {"title": "title", "lead": "lead", "date": "date", "date_time": "date with time",
                 "author": "author", "source": "source", "images": "images"}
-METHOD_ORDER = ("profile", "profile + fallbacks", "generic")
+METHOD_ORDER = EXTRACTIONS  # profile, profile+fallback, generic_fallback, generic
 UNDATED = "undated"
 
 
@@ -86,7 +89,7 @@ class Run:
     finish: datetime | None
     duration: float | None
     finish_reason: str
-    exit_code: int | None
+    exit_code: int | None  # None: not recorded and no rule to derive it
     exit_code_recorded: bool
     pages: int
     articles_written: int
@@ -196,15 +199,15 @@ def _int(stats: dict[str, Any], key: str) -> int:
         return 0
 
 
-def derived_exit_code(stats: dict[str, Any]) -> int:
-    """The exit code a run without a recorded one ended with (rule of CrawlSummary.exit_code)."""
-    if stats.get(RUN_KEYS["finish_reason"]) == "shutdown":
-        return 3
-    return 0 if _int(stats, "pages") or stats.get("micnews/skipped_known") else 1
+ExitRule = Callable[[dict[str, Any]], int]
 
 
-def parse_run(name: str, stats: dict[str, Any]) -> Run:
-    """A :class:`Run` from one stats file; absent counters are 0."""
+def parse_run(name: str, stats: dict[str, Any], exit_rule: ExitRule | None = None) -> Run:
+    """A :class:`Run` from one stats file; absent counters are 0.
+
+    A run that did not record its exit code gets ``exit_rule(stats)`` (the crawl command's
+    own rule, passed in by the caller), or None without one.
+    """
     classes: Counter[str] = Counter()
     reasons: Counter[str] = Counter()
     for key, value in stats.items():
@@ -224,7 +227,8 @@ def parse_run(name: str, stats: dict[str, Any]) -> Run:
         name=name.removesuffix(".json"), start=start, finish=finish,
         duration=float(duration) if duration is not None else None,
         finish_reason=str(stats.get(RUN_KEYS["finish_reason"]) or "unknown"),
-        exit_code=_int(stats, "exit_code") if recorded else derived_exit_code(stats),
+        exit_code=_int(stats, "exit_code") if recorded else (
+            exit_rule(stats) if exit_rule else None),
         exit_code_recorded=recorded, pages=_int(stats, "pages"),
         articles_written=_int(stats, "articles_written"),
         status_classes=dict(sorted(classes.items())), retries=_int(stats, "retries"),
@@ -280,14 +284,20 @@ def _counts(table: pa.Table, keys: list[str], name: str = "articles") -> list[di
     return sorted(rows, key=lambda r: tuple("" if r[k] is None else str(r[k]) for k in keys))
 
 
-def methods(table: pa.Table) -> tuple[pa.Array, bool]:
-    """Extraction method per row, and whether the dataset recorded it (else derived)."""
-    extraction = COLUMNS["extraction"]
-    if extraction in table.column_names and table.column(extraction).null_count < len(table):
-        return pc.fill_null(table.column(extraction), "not recorded"), True
+def methods(table: pa.Table) -> tuple[pa.Array, int]:
+    """Extraction method per row (:data:`EXTRACTIONS`), and how many rows had none recorded.
+
+    Rows written before the ``extraction`` column existed get ``profile`` or ``generic``
+    from ``extractor`` (field fallbacks cannot be told apart there).
+    """
     extractor = table.column(COLUMNS["extractor"])
-    is_profile = pc.fill_null(pc.starts_with(extractor, "profile"), False)
-    return pc.if_else(is_profile, "profile", "generic"), False
+    derived = pc.if_else(pc.fill_null(pc.starts_with(extractor, "profile"), False),
+                         "profile", "generic")
+    name = COLUMNS["extraction"]
+    if name not in table.column_names:
+        return derived, len(table)
+    recorded = table.column(name)
+    return pc.coalesce(recorded, derived), recorded.null_count
 
 
 def filled(table: pa.Table) -> dict[str, pa.Array]:
@@ -373,9 +383,10 @@ def newest_articles(table: pa.Table, n: int = 20) -> list[dict[str, Any]]:
 
 
 def build_report(table: pa.Table, runs: list[tuple[str, dict[str, Any]]], out: str = "",
-                 last_runs: int = 10, newest: int = 20) -> Report:
+                 last_runs: int = 10, newest: int = 20,
+                 exit_rule: ExitRule | None = None) -> Report:
     """Every section of the report from the newest rows and the parsed run files."""
-    parsed = sorted((parse_run(name, stats) for name, stats in runs),
+    parsed = sorted((parse_run(name, stats, exit_rule) for name, stats in runs),
                     key=lambda r: (r.start or datetime.min.replace(tzinfo=UTC), r.name))
     recent = parsed[-last_runs:] if last_runs else parsed
     _label_runs(recent)
@@ -384,7 +395,7 @@ def build_report(table: pa.Table, runs: list[tuple[str, dict[str, Any]]], out: s
         report.missing["runs"] = "no runs/*.json: no crawl has finished in this folder yet"
     elif any(not r.exit_code_recorded for r in recent):
         report.missing["exit_code"] = (f"exit code not recorded by these crawls "
-                                       f"({RUN_KEYS['exit_code']}): derived from finish reason")
+                                       f"({RUN_KEYS['exit_code']})")
     if not len(table):
         return report
     sites = table.column("site")
@@ -396,11 +407,12 @@ def build_report(table: pa.Table, runs: list[tuple[str, dict[str, Any]]], out: s
     labels = run_labels(table, recent)
     with_run = pa.table({"run": labels, "site": sites}).filter(pc.is_valid(labels))
     report.added_by_run = _counts(with_run, ["run", "site"])
-    method, recorded = methods(table)
-    if not recorded:
+    method, unrecorded = methods(table)
+    if unrecorded:
         report.missing["extraction"] = (
-            f"the per-article extraction method (column '{COLUMNS['extraction']}'); profile "
-            f"vs generic is read from '{COLUMNS['extractor']}', field fallbacks are not known")
+            f"the extraction method (column '{COLUMNS['extraction']}') of {unrecorded:,} of "
+            f"{len(table):,} articles (older crawls): profile vs generic is read from "
+            f"'{COLUMNS['extractor']}' for them, field fallbacks are not known")
     report.extraction = _counts(pa.table({"site": sites, "family": table.column("family"),
                                           "method": method}), ["site", "family", "method"])
     by_run = pa.table({"run": labels, "site": sites, "method": method}).filter(
@@ -427,9 +439,10 @@ def pivot(rows: list[dict[str, Any]], row_key: str, col_key: str,
     return row_labels, col_labels, dict(cells)
 
 
-def load_report(out: str | os.PathLike[str], last_runs: int = 10, newest: int = 20) -> Report:
+def load_report(out: str | os.PathLike[str], last_runs: int = 10, newest: int = 20,
+                exit_rule: ExitRule | None = None) -> Report:
     """Read the dataset and run files under ``out`` and build the :class:`Report`."""
     from micnews.cleaners.storage import display
 
     return build_report(read_articles(out), read_runs(out), out=display(out),
-                        last_runs=last_runs, newest=newest)
+                        last_runs=last_runs, newest=newest, exit_rule=exit_rule)

@@ -31,6 +31,13 @@ def default_output(out: str) -> Path:
     return Path(REPORT_NAME) if loc.remote else loc.staging / REPORT_NAME
 
 
+def crawl_exit_code(stats: dict) -> int:
+    """The exit code ``micnews crawl`` gave a run whose stats file does not record it."""
+    from micnews.crawler.run import CrawlSummary
+
+    return CrawlSummary(stats=stats).exit_code
+
+
 def write_report(out: str, output: Path | None = None, last_runs: int = 10) -> Path:
     """Build the report of the dataset at ``out`` and write it (atomically). Returns the path."""
     import pyarrow as pa
@@ -44,7 +51,7 @@ def write_report(out: str, output: Path | None = None, last_runs: int = 10) -> P
     if not loc.remote and not loc.staging.is_dir():
         raise ReportError(f"no dataset folder at {out}")
     try:
-        page = render(load_report(out, last_runs=last_runs))
+        page = render(load_report(out, last_runs=last_runs, exit_rule=crawl_exit_code))
     except (DatasetError, StorageError, OSError, pa.ArrowException) as exc:
         raise ReportError(f"cannot read the dataset: {exc}".splitlines()[0]) from None
     path = output or default_output(out)

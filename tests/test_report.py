@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
 from micnews.cleaners.dataset import DATASET_SCHEMA, DatasetWriter, data_files, rewrite_file
 from micnews.cleaners.record import VN_TZ, Image, Record
@@ -25,6 +26,7 @@ from micnews.cleaners.report import (
     read_runs,
 )
 from micnews.cleaners.report_html import keep_top, month_range, render, ticks
+from micnews.crawler.cli_report import crawl_exit_code
 from tests.conftest import run_cli
 
 RUN1 = datetime(2026, 1, 10, 1, 0, tzinfo=UTC)
@@ -41,7 +43,8 @@ def rec(site: str, n: int, published: datetime | None, fetched: datetime, *,
         "generic", title=title if title is not None else f"Tin số {n} của {site}", lead=lead,
         text="Nội dung bài viết.", author=author, source=source, published_at=published,
         images=[Image(f"https://{site}/{n}-{i}.jpg") for i in range(images)],
-        content_hash=f"{site}-{n}", fetched_at=fetched, extractor=extractor)
+        content_hash=f"{site}-{n}", fetched_at=fetched, extractor=extractor,
+        extraction="profile" if extractor.startswith("profile") else "generic")
 
 
 def write(out: Path, records: list[Record]) -> None:
@@ -101,7 +104,7 @@ def fixture_dataset(out: Path) -> None:
 
 def test_numbers_of_a_two_site_two_run_dataset(tmp_path):
     fixture_dataset(tmp_path)
-    r = load_report(tmp_path)
+    r = load_report(tmp_path, exit_rule=crawl_exit_code)
     a, b = "mic.gov.vn", "stttt.example.gov.vn"
     assert r.articles == 7 and r.sites == [a, b]
     timeline = {(x["site"], x["month"]): x["articles"] for x in r.timeline}
@@ -116,7 +119,7 @@ def test_numbers_of_a_two_site_two_run_dataset(tmp_path):
     extraction = {(x["site"], x["method"]): x["articles"] for x in r.extraction}
     assert extraction == {(a, "profile"): 3, (a, "generic"): 1, (b, "profile"): 2,
                           (b, "generic"): 1}
-    assert "extraction" in r.missing  # no extraction column: derived from extractor
+    assert "extraction" not in r.missing
     complete = {c["site"]: c for c in r.completeness}
     assert complete[a] == {"site": a, "rows": 4, "title": 4, "lead": 4, "date": 3,
                            "date_time": 2, "author": 3, "source": 1, "images": 1}
@@ -132,6 +135,16 @@ def test_numbers_of_a_two_site_two_run_dataset(tmp_path):
     assert first.not_articles == {"no article body (listing or home page)": 5, "empty": 1}
     assert not first.exit_code_recorded and second.exit_code_recorded
     assert (second.exit_code, second.duration, second.retries) == (3, 600.0, 0)
+
+
+def test_files_written_before_the_extraction_column(tmp_path):
+    write(tmp_path, [rec("a.gov.vn", 1, vn(2025, 1, 1), RUN1),
+                     rec("a.gov.vn", 2, vn(2025, 1, 2), RUN1, extractor="trafilatura")])
+    for path in data_files(tmp_path):  # as schema version 2 wrote them
+        pq.write_table(pq.read_table(path).drop_columns(["extraction"]), path)
+    r = load_report(tmp_path)
+    assert {x["method"]: x["articles"] for x in r.extraction} == {"profile": 1, "generic": 1}
+    assert "2 of 2 articles" in r.missing["extraction"]
 
 
 def test_runs_at_the_same_time_own_the_files_they_wrote(tmp_path):
@@ -168,7 +181,8 @@ def test_runs_missing_keys_and_broken_files(tmp_path):
     runs = read_runs(tmp_path)
     assert [name for name, _ in runs] == ["a.json"]
     run = parse_run(*runs[0])
-    assert (run.start, run.duration, run.pages, run.exit_code) == (None, None, 0, 1)
+    assert (run.start, run.duration, run.pages, run.exit_code) == (None, None, 0, None)
+    assert parse_run(*runs[0], exit_rule=crawl_exit_code).exit_code == 1  # nothing fetched
     assert run.status_classes == {} and run.not_articles == {}
 
 
@@ -177,13 +191,13 @@ def test_recorded_extraction_column_is_used_when_present():
              "extraction": m, "published_at": None, "fetched_at": None, "title": "t",
              "lead": None, "author": None, "source": None, "images": [],
              "dup_of": "https://other.gov.vn/x" if i == 2 else None}
-            for i, m in enumerate(["profile", "profile + fallbacks", "profile + fallbacks"])]
+            for i, m in enumerate(["profile", "profile+fallback", "profile+fallback", None])]
     schema = pa.schema([*(DATASET_SCHEMA.field(c) for c in rows[0] if c != "extraction"),
                         pa.field("extraction", pa.string())])
     r = build_report(pa.Table.from_pylist(rows, schema), [])
     assert {x["method"]: x["articles"] for x in r.extraction} == {
-        "profile": 1, "profile + fallbacks": 2}
-    assert "extraction" not in r.missing and "runs" in r.missing
+        "profile": 2, "profile+fallback": 2}  # the unrecorded one: from extractor
+    assert "1 of 4 articles" in r.missing["extraction"] and "runs" in r.missing
     # a copy of an article outside the dataset: its site is the URL's host
     assert r.syndication == [{"copy": "s", "original": "other.gov.vn", "articles": 1}]
 
@@ -233,6 +247,7 @@ def test_many_sites_keep_the_largest_and_sum_the_rest():
     assert keep_top(series, limit=12) is series
 
 
+@pytest.mark.e2e
 def test_cli_report_writes_the_file_and_fails_in_one_line(tmp_path):
     fixture_dataset(tmp_path)
     done = run_cli("report", "--out", str(tmp_path), "-o", str(tmp_path / "r" / "x.html"))

@@ -25,7 +25,9 @@ import pytest
 from micnews.cleaners.dedup import dedup
 from micnews.crawler.cli_report import write_report
 from tests.conftest import ROOT
+from tests.helpers import free_port_run
 
+pytestmark = pytest.mark.e2e
 CHROMIUM = os.environ.get("MICNEWS_CHROMIUM") or shutil.which("chromium")
 CHARTS = {"timeline", "added", "extraction", "extraction_runs", "completeness",
           "syndication", "status", "not_articles"}
@@ -62,7 +64,7 @@ def _truth(out: Path) -> dict[str, Counter]:
     def counter(sql: str) -> Counter:
         return Counter({tuple(r[:-1]): r[-1] for r in con.execute(sql).fetchall()})
 
-    method = "CASE WHEN extractor LIKE 'profile%' THEN 'profile' ELSE 'generic' END"
+    method = "extraction"
     fields = {
         "title": "trim(title) <> ''", "lead": "trim(lead) <> ''",
         "date": "published_at IS NOT NULL",
@@ -111,7 +113,8 @@ def crawled(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("report-crawl")
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "200"}
     runs = [subprocess.Popen([sys.executable, "-m", "micnews.crawler.cli", "crawl", "--demo",
-                              "--out", str(out)], cwd=ROOT, env=env, text=True,
+                              "--out", str(out)], cwd=ROOT, text=True,
+                             env={**env, "MICNEWS_DEMO_PORT": str(free_port_run(3))},
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
     for run in runs:
         stdout, stderr = run.communicate(timeout=300)
