@@ -394,7 +394,7 @@ def build_report(table: pa.Table, runs: list[tuple[str, dict[str, Any]]], out: s
     if not recent:
         report.missing["runs"] = "no runs/*.json: no crawl has finished in this folder yet"
     elif any(not r.exit_code_recorded for r in recent):
-        report.missing["exit_code"] = (f"exit code not recorded by these crawls "
+        report.missing["exit_code"] = (f"Exit code not recorded by these crawls "
                                        f"({RUN_KEYS['exit_code']})")
     if not len(table):
         return report

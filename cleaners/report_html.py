@@ -36,6 +36,9 @@ FONTS = ('"Be Vietnam Pro", "Noto Sans", "Segoe UI", Roboto, "Helvetica Neue", A
 PALETTE = ("#1f6feb", "#e5534b", "#2da44e", "#bf8700", "#8250df", "#1b7c83", "#cf222e",
            "#6e7781", "#0969da", "#9a6700", "#a475f9", "#3fb950")
 OTHER_COLOR = "#8c959f"  # the "other N sites" series
+STATUS_COLORS = {"2xx": "#2da44e", "3xx": "#1f6feb", "4xx": "#bf8700", "5xx": "#cf222e"}
+METHOD_COLORS = {"profile": "#2da44e", "profile+fallback": "#bf8700",
+                 "generic_fallback": "#cf222e", "generic": "#8c959f"}
 STYLE_OPTIONS: dict[str, Any] = {
     "font_family": FONTS, "label_font_size": 13, "major_label_font_size": 13,
     "legend_font_size": 13, "value_font_size": 12, "tooltip_font_size": 13,
@@ -60,7 +63,8 @@ def ticks(top: int) -> list[int]:
 
 
 def _chart(kind: type[pygal.graph.graph.Graph], x_labels: list[str],
-           series: dict[str, list[int | None]], **options: Any) -> str:
+           series: dict[str, list[int | None]], colors: dict[str, str] | None = None,
+           **options: Any) -> str:
     columns = list(zip(*series.values(), strict=True)) if series else []
     if "Stacked" in kind.__name__:
         top = max((sum(v or 0 for v in col) for col in columns), default=0)
@@ -69,9 +73,10 @@ def _chart(kind: type[pygal.graph.graph.Graph], x_labels: list[str],
     # pygal leaves too little room under the plot for a legend row with empty columns
     legend_columns = min(3, max(1, len(series)))
     axis = {} if kind is pygal.Dot else {"y_labels": ticks(int(top))}  # Dot: y = series
-    colors = [OTHER_COLOR if name.startswith("other ") else PALETTE[i % len(PALETTE)]
+    chosen = [(colors or {}).get(name) or (OTHER_COLOR if name.startswith("other ") else
+                                            PALETTE[i % len(PALETTE)])
               for i, name in enumerate(series)]
-    style = Style(**{**STYLE_OPTIONS, "colors": tuple(colors) or PALETTE})
+    style = Style(**{**STYLE_OPTIONS, "colors": tuple(chosen) or PALETTE})
     chart = kind(**{**CHART, **axis, "style": style, "legend_at_bottom_columns": legend_columns,
                     **options})
     chart.x_labels = x_labels
@@ -193,10 +198,13 @@ def extraction_figure(report: Report) -> dict[str, Any] | None:
     keys, _, cells = pivot(rows, "key", "method")
     methods = _ordered_methods({r["method"] for r in rows})
     series = {m: [cells.get((k, m)) for k in keys] for m in methods}
-    svg = _chart(pygal.HorizontalStackedBar, keys, series, height=110 + 26 * len(keys))
+    svg = _chart(pygal.HorizontalStackedBar, keys, series, colors=METHOD_COLORS,
+                 height=110 + 26 * len(keys))
     return _figure("extraction", svg, _points(keys, series),
-                   "Pages extracted by the site's profile, with field fallbacks, or by the "
-                   "generic path — per site and family")
+                   "Articles per site and family by extraction method: profile (the family's "
+                   "profile alone), profile+fallback (some fields found by meaning), "
+                   "generic_fallback (the profile found no body: a redesign?), generic "
+                   "(no known family)")
 
 
 def extraction_runs_figure(report: Report) -> dict[str, Any] | None:
@@ -212,7 +220,7 @@ def extraction_runs_figure(report: Report) -> dict[str, Any] | None:
     counts = {m: [totals.get((m, run)) for run in runs] for m in methods}
     shares = {m: [round(100 * n / per_run[run], 1) if n else None
                   for n, run in zip(values, runs, strict=True)] for m, values in counts.items()}
-    svg = _chart(pygal.StackedBar, runs, shares, x_label_rotation=30,
+    svg = _chart(pygal.StackedBar, runs, shares, colors=METHOD_COLORS, x_label_rotation=30,
                  y_labels=list(range(0, 101, 20)))
     points = _points(runs, counts)
     for point in points:
@@ -270,7 +278,7 @@ def status_figure(report: Report) -> dict[str, Any] | None:
     classes = sorted({c for r in runs for c in r.status_classes})
     labels = [r.label for r in runs]
     series = {c: [r.status_classes.get(c) for r in runs] for c in classes}
-    svg = _chart(pygal.StackedBar, labels, series, x_label_rotation=30)
+    svg = _chart(pygal.StackedBar, labels, series, colors=STATUS_COLORS, x_label_rotation=30)
     return _figure("status", svg, _points(labels, series),
                    "Pages by HTTP status class, per run")
 
