@@ -21,8 +21,9 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 
 from micnews.cleaners import clean
-from micnews.cleaners.clean import learn_template, site_of
+from micnews.cleaners.clean import learn_template, page_view, site_of
 from micnews.cleaners.dataset import DatasetWriter, sweep_temp_files
+from micnews.cleaners.pageview import PageView
 from micnews.cleaners.record import VN_TZ, NotArticle, Page, Record
 from micnews.cleaners.storage import locate
 from micnews.cleaners.templates import TemplateRegistry
@@ -66,10 +67,12 @@ class CleanPipeline:
     def from_crawler(cls, crawler: Crawler) -> CleanPipeline:
         return cls(crawler)
 
-    def _clean(self, page: Page, site: str) -> tuple[Record | NotArticle, Counter[str]]:
+    def _clean(
+        self, page: Page, site: str, view: PageView | None = None
+    ) -> tuple[Record | NotArticle, Counter[str]]:
         """The page cleaned with its site's template so far, and what each step removed."""
         removed: Counter[str] = Counter()
-        return clean(page, self.templates.template(site), removed), removed
+        return clean(page, self.templates.template(site), removed, view), removed
 
     def _ready(self, site: str) -> bool:
         tpl = self.templates.template(site)
@@ -97,9 +100,10 @@ class CleanPipeline:
         if not isinstance(item, PageItem):
             return item
         page, site = item.to_page(), site_of(item.url)
-        result, removed = self._clean(page, site)
-        if result.family == "generic":
-            learn_template(self.templates, page)
+        view = page_view(page)  # decoded and parsed once: cleaning and learning share it
+        result, removed = self._clean(page, site, view) if view else self._clean(page, site)
+        if result.family == "generic" and view is not None:
+            learn_template(self.templates, page, view)
             if isinstance(result, Record) and self.wait > 0 and not self._ready(site):
                 # cleaned again once the template is ready: only that cleaning counts
                 result, removed = await maybe_deferred_to_future(self._hold(page, site))
