@@ -311,9 +311,14 @@ def check_dataset(out: str | os.PathLike[str]) -> list[Path]:
 
 def _read(path: Path, columns: list[str] | None = None,
           filesystem: pafs.FileSystem | None = None) -> pa.Table:
-    """One file, conformed to DATASET_SCHEMA (older files lack ``dup_of``)."""
-    table = pq.read_table(str(path) if filesystem else path, columns=columns,
-                          filesystem=filesystem)
+    """One file, conformed to DATASET_SCHEMA (older files lack ``dup_of``, ``extraction``…)."""
+    source = str(path) if filesystem else path
+    try:
+        table = pq.read_table(source, columns=columns, filesystem=filesystem)
+    except pa.ArrowInvalid:  # asked for a column the file's schema version lacks
+        names = set(pq.read_schema(source, filesystem=filesystem).names)
+        table = pq.read_table(source, columns=[c for c in columns or [] if c in names],
+                              filesystem=filesystem)
     wanted = columns or DATASET_SCHEMA.names
     arrays = []
     for name in wanted:

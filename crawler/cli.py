@@ -151,6 +151,10 @@ def crawl(
 
     for h in rotten(summary.stats):  # profile health: a redesign noticed the day it happens
         err.print(f"warning: {warning(h)}", highlight=False)
+    if demo:
+        from micnews.crawler.cli_report import report_after_crawl
+
+        report_after_crawl(out)
     if summary.error:
         raise fail(summary.error, code=summary.exit_code)
     if summary.exit_code == EXIT_FAILED:
@@ -380,6 +384,9 @@ def _register_dataset_commands() -> None:
     from micnews.crawler.cli_dataset import dataset_app
 
     app.registered_commands.extend(dataset_app.registered_commands)
+    from micnews.crawler.cli_report import report_app
+
+    app.registered_commands.extend(report_app.registered_commands)
 
 
 _register_dataset_commands()

@@ -234,6 +234,8 @@ class ParquetPipeline:
             self.stats.set_value("micnews/temp_files_removed", swept)
         self.writer = DatasetWriter(settings.get("MICNEWS_OUT", "output"),
                                     batch_size=settings.getint("MICNEWS_BATCH_SIZE", 500))
+        # names this run's part-<id>-… files, so `micnews report` can tell which run wrote a row
+        self.stats.set_value("micnews/dataset_run_id", self.writer.run_id)
         self.flush_seconds = settings.getfloat("MICNEWS_FLUSH_SECONDS", 30.0)
         self._committed = 0  # files of self.writer.files whose URLs are committed
         self._last_flush = time.monotonic()
