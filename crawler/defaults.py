@@ -92,6 +92,8 @@ MICNEWS_RETRY_BACKOFF = 1.0
 """Seconds before the first retry of a request, doubled for each next one."""
 MICNEWS_RETRY_BACKOFF_MAX = 30.0
 """Longest wait before a retry, in seconds."""
+MICNEWS_RETRY_AFTER_MAX = 600.0
+"""Longest ``Retry-After`` (429/503) honoured, in seconds."""
 MICNEWS_WARC_MAX_BYTES = 1024**3
 """A WARC file is rotated once it is this large."""
 MICNEWS_MAX_CALENDAR_PAGES = 60
@@ -107,6 +109,22 @@ MICNEWS_PROGRESS = True
 MICNEWS_SITE_LOCK = True
 """One run per site and dataset at a time (``<out>/locks/``, exit 75); off for
 distributed workers, which share sites on purpose."""
+
+# archived copies (`micnews crawl --archive`, see crawler/archive.py; its politeness
+# defaults are ArchiveSpider.custom_settings)
+MICNEWS_ARCHIVE = ""
+"""Crawl archived copies instead of the live site: ``wayback``, ``commoncrawl`` or
+``commoncrawl:CC-MAIN-…``; empty: the live site."""
+MICNEWS_ARCHIVE_URL = ""
+"""The archive's index; empty: web.archive.org/web or index.commoncrawl.org."""
+MICNEWS_ARCHIVE_FROM = ""
+"""YYYY[-MM[-DD]]: captures from then on."""
+MICNEWS_ARCHIVE_TO = ""
+"""YYYY[-MM[-DD]]: captures until the end of that period."""
+MICNEWS_ARCHIVE_EVERY_CAPTURE = False
+"""Every distinct capture, not only the last per URL."""
+MICNEWS_ARCHIVE_CDX_LIMIT = 5000
+"""Index rows per Wayback Machine request (then resumeKey)."""
 
 # distributed crawl (`micnews crawl --redis URL`, see crawler/distributed.py)
 MICNEWS_REDIS_URL = ""

@@ -8,6 +8,7 @@ remembers every page and the Parquet step commits URLs once their batch is on di
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -21,8 +22,9 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 
 from micnews.cleaners import clean
-from micnews.cleaners.clean import learn_template, site_of
+from micnews.cleaners.clean import learn_template, page_view, site_of
 from micnews.cleaners.dataset import DatasetWriter, sweep_temp_files
+from micnews.cleaners.pageview import PageView
 from micnews.cleaners.record import VN_TZ, NotArticle, Page, Record
 from micnews.cleaners.storage import locate
 from micnews.cleaners.templates import TemplateRegistry
@@ -65,10 +67,12 @@ class CleanPipeline:
     def from_crawler(cls, crawler: Crawler) -> CleanPipeline:
         return cls(crawler)
 
-    def _clean(self, page: Page, site: str) -> tuple[Record | NotArticle, Counter[str]]:
+    def _clean(
+        self, page: Page, site: str, view: PageView | None = None
+    ) -> tuple[Record | NotArticle, Counter[str]]:
         """The page cleaned with its site's template so far, and what each step removed."""
         removed: Counter[str] = Counter()
-        return clean(page, self.templates.template(site), removed), removed
+        return clean(page, self.templates.template(site), removed, view), removed
 
     def _ready(self, site: str) -> bool:
         tpl = self.templates.template(site)
@@ -96,9 +100,10 @@ class CleanPipeline:
         if not isinstance(item, PageItem):
             return item
         page, site = item.to_page(), site_of(item.url)
-        result, removed = self._clean(page, site)
-        if result.family == "generic":
-            learn_template(self.templates, page)
+        view = page_view(page)  # decoded and parsed once: cleaning and learning share it
+        result, removed = self._clean(page, site, view) if view else self._clean(page, site)
+        if result.family == "generic" and view is not None:
+            learn_template(self.templates, page, view)
             if isinstance(result, Record) and self.wait > 0 and not self._ready(site):
                 # cleaned again once the template is ready: only that cleaning counts
                 result, removed = await maybe_deferred_to_future(self._hold(page, site))
@@ -106,6 +111,9 @@ class CleanPipeline:
                 self._release(site)
         for step, n in removed.items():
             self.stats.inc_value(f"micnews/removed/{step}", n)
+        if isinstance(result, Record) and item.archive:  # an archived copy (crawler/archive.py)
+            result = dataclasses.replace(result, archived_at=item.archived_at,
+                                         archive=item.archive)
         try:
             return self._route(item, result)
         except Exception as exc:  # the crawl state could not remember the page
@@ -217,6 +225,8 @@ class ParquetPipeline:
             self.stats.set_value("micnews/temp_files_removed", swept)
         self.writer = DatasetWriter(settings.get("MICNEWS_OUT"),
                                     batch_size=settings.getint("MICNEWS_BATCH_SIZE"))
+        # names this run's part-<id>-… files, so `micnews report` can tell which run wrote a row
+        self.stats.set_value("micnews/dataset_run_id", self.writer.run_id)
         self.flush_seconds = settings.getfloat("MICNEWS_FLUSH_SECONDS")
         self._committed = 0  # files of self.writer.files whose URLs are committed
         self._last_flush = time.monotonic()

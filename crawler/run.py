@@ -65,7 +65,7 @@ class CrawlSummary:
     @property
     def rows(self) -> list[tuple[str, str]]:
         """The summary table shown to a person (the same rows as in ``runs/*.json``)."""
-        return [*summary_rows(self.stats),
+        return [*summary_rows(self.stats), *self._archive_rows(),
                 ("time", f"{self.seconds:.1f} s"),
                 ("dataset", display(self.out).rstrip("/") + "/articles")]
 
@@ -77,6 +77,14 @@ class CrawlSummary:
         for name, value in self.rows:
             table.add_row(name, value)
         console.print(table)
+
+    def _archive_rows(self) -> list[tuple[str, str]]:
+        """``--archive``: what the index listed and which captures were fetched."""
+        if "micnews/archive/captures_chosen" not in self.stats:
+            return []
+        return [("archive captures: listed / chosen / fetched",
+                 " / ".join(str(self.get(f"micnews/archive/captures_{k}"))
+                            for k in ("listed", "chosen", "fetched")))]
 
 
 def run_crawl(
@@ -106,7 +114,12 @@ def run_crawl(
                                          project.get("MICNEWS_REDIS_PREFIX")).items():
             project.set(key, value, priority="cmdline")
     process = CrawlerProcess(project)
-    crawler = process.create_crawler(NewsSpider)
+    spider_cls: type[NewsSpider] = NewsSpider
+    if project.get("MICNEWS_ARCHIVE"):  # archived copies instead of the live site
+        from micnews.crawler.archive import ArchiveSpider
+
+        spider_cls = ArchiveSpider
+    crawler = process.create_crawler(spider_cls)
     started = time.monotonic()
     failures: list[Any] = []  # the crawl could not start (site locked, disk full…)
     process.crawl(crawler, site=",".join(targets),

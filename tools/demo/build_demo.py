@@ -7,7 +7,7 @@
 The output is deterministic, so re-running it reproduces the committed files exactly.
 
 Each site is rendered in its family's markup (see ``shared/SITES.md``): the SharePoint
-mic.gov.vn portal (``mic_legacy``), the current mic.gov.vn portal (``mic_current``) and a
+mic.gov.vn portal (``mic_legacy``), the current mic.gov.vn portal (``vccorp_cms``) and a
 provincial NukeViet site (``nukeviet``, 4.x pages plus a few 3.x-style ones). The
 ``expected.json`` entries are derived from the same data as the HTML, so the two cannot drift.
 
@@ -1013,7 +1013,7 @@ def build_nukeviet(site: Site) -> None:
     site.add("/uploads/van-ban/ke-hoach-chuyen-doi-so.pdf", TINY_PDF)
 
 
-BUILDERS = {"mic_legacy": (build_legacy, legacy_url), "mic_current": (build_current, current_url),
+BUILDERS = {"mic_legacy": (build_legacy, legacy_url), "vccorp_cms": (build_current, current_url),
             "nukeviet": (build_nukeviet, nv_url)}
 
 

@@ -574,7 +574,7 @@ SITES = {
         articles=LEGACY,
     ),
     "mic": dict(
-        family="mic_current", page_size=3,
+        family="vccorp_cms", page_size=3,
         categories={
             "chuyen-doi-so": dict(name="Chuyển đổi số"),
             "hoat-dong-dia-phuong": dict(name="Hoạt động địa phương"),
