@@ -7,6 +7,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -277,19 +278,22 @@ def test_second_run_of_the_same_site_is_refused_while_one_runs(fixture_expected,
     name = _site_names()[0]
     site = FaultySite(name, fixture_expected[name], tmp_path)
     out = tmp_path / "out"
-    site.server.delay = 0.2
+    gate = threading.Event()  # the first run's home page waits until the second has tried
+    site.server.routes["/"] = lambda _t: None if gate.wait(60) else None
     proc = subprocess.Popen(
         [sys.executable, "-m", "micnews.crawler.cli", "crawl", site.server.base_url + "/",
          "--out", str(out), *FAST], cwd=ROOT, stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while not site.server.requests and time.monotonic() < deadline:
-            time.sleep(0.05)
+            time.sleep(0.05)  # the first run holds its lock once it asks for a page
         second = site.crawl(out)
+        gate.set()
         assert second.returncode == 75
         assert "already running" in second.stderr
     finally:
+        gate.set()
         proc.kill()
         proc.wait()
         site.stop()
