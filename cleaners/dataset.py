@@ -201,7 +201,8 @@ class DatasetWriter:
         self._seq = 0
         self.rows_written = 0
         self.files: list[Path] = []
-        self.file_urls: dict[Path, list[str]] = {}  # the URLs of each file written
+        # the URLs and content hashes of each file written
+        self.file_urls: dict[Path, tuple[list[str], list[str]]] = {}
         self._staged: list[Path] = []  # published, local copy kept until release()
 
     def write(self, record: Record) -> None:
@@ -233,7 +234,8 @@ class DatasetWriter:
             self._buffer = [r for r in self._buffer if id(r) not in done]
             self.rows_written += len(records)
             self.files.append(final)
-            self.file_urls[final] = [r.url for r in records]
+            self.file_urls[final] = ([r.url for r in records],
+                                     [r.content_hash for r in records])
             written.append(final)
             self.location.publish(final, keep_local=True)
             self._staged.append(final)

@@ -17,7 +17,7 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request, Response
 from scrapy.settings import BaseSettings
 
-from micnews.cleaners.dataset import ARTICLES_DIR
+from micnews.cleaners.dataset import ARTICLES_DIR, data_files
 from micnews.cleaners.storage import locate, recover_outboxes
 from micnews.crawler.state import CrawlState, StateStore
 
@@ -52,6 +52,9 @@ def open_state(settings: BaseSettings) -> StateStore:
                                     f"{settings.get('MICNEWS_REDIS_PREFIX', 'micnews')}:state")
         if location.remote:
             recover_outboxes(location, state.reconcile)
+            # the local state may be new (another machine, a cleared cache) or behind the
+            # dataset: what the dataset holds is in its own Parquet (url, content_hash)
+            state.reconcile(data_files(location.out), location.filesystem)
         else:
             state.reconcile(sorted((location.staging / ARTICLES_DIR).rglob("*.parquet")))
         _STATES[path] = state
