@@ -10,17 +10,20 @@ import sys
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from micnews.cleaners import clean_many
-from micnews.cleaners.record import NotArticle, Record
 from micnews.crawler.exitcodes import EXIT_USAGE
-from micnews.crawler.fetch import FetchError, fetch, input_url
 from micnews.crawler.sites import SiteConfigError, load_sites, resolve_targets
+
+if TYPE_CHECKING:
+    from micnews.cleaners.record import Record
+
+# Heavy modules (scrapy, trafilatura, pyarrow) are imported inside the commands that use them,
+# so `micnews --help` and a mistyped command answer at once.
 
 app = typer.Typer(
     help="Crawl Vietnamese government news portals into a clean Parquet dataset.",
@@ -42,8 +45,8 @@ def crawl(
     targets: Annotated[list[str] | None, typer.Argument(
         help="Configured site names (see `micnews sites`) or URLs; none = all configured sites.",
         show_default=False)] = None,
-    out: Annotated[str, typer.Option("--out", "-o", help="Dataset folder, or a filesystem URI "
-                                     "(s3://bucket/prefix, gs://…, hdfs://…).")] = "output",
+    out: Annotated[str, typer.Option("--out", help="Dataset folder to append to, or a filesystem "
+                                     "URI (s3://bucket/prefix, gs://…, hdfs://…).")] = "output",
     max_pages: Annotated[int, typer.Option(help="Stop after this many pages (0 = no limit).")] = 0,
     since: Annotated[str | None, typer.Option(
         help="Write only articles published on or after this date (YYYY-MM-DD).")] = None,
@@ -63,6 +66,24 @@ def crawl(
         = None,
     seed: Annotated[bool, typer.Option(
         "--seed", help="With --redis: queue the targets' entry points, then exit.")] = False,
+    archive: Annotated[str | None, typer.Option(
+        "--archive", help="Crawl the sites' archived copies instead: wayback (the Wayback "
+        "Machine), commoncrawl (every crawl in --from/--to) or commoncrawl:CC-MAIN-YYYY-WW.",
+        show_default=False, rich_help_panel="Archived copies")] = None,
+    archive_url: Annotated[str | None, typer.Option(
+        "--archive-url", help="Another archive: a pywb collection's replay prefix "
+        "(http://HOST/COLL) or a Common Crawl-style index server.", show_default=False,
+        rich_help_panel="Archived copies")] = None,
+    date_from: Annotated[str | None, typer.Option(
+        "--from", help="With --archive: captures from this date on (YYYY[-MM[-DD]]).",
+        show_default=False, rich_help_panel="Archived copies")] = None,
+    date_to: Annotated[str | None, typer.Option(
+        "--to", help="With --archive: captures up to the end of this date (YYYY[-MM[-DD]]); "
+        "per URL the last capture before it is taken.", show_default=False,
+        rich_help_panel="Archived copies")] = None,
+    every_capture: Annotated[bool, typer.Option(
+        "--every-capture", help="With --archive: every distinct capture of a URL, not only "
+        "the last one.", rich_help_panel="Archived copies")] = False,
 ) -> None:
     """Crawl sites and append clean articles to the Parquet dataset.
 
@@ -79,17 +100,16 @@ def crawl(
     # a full disk is said once, by this command's `error:` line (scrapy crawl logs it)
     logging.getLogger("micnews.crawler.diskfull").setLevel(logging.CRITICAL)
     settings: dict[str, object] = {"LOG_LEVEL": log_level.upper(), "MICNEWS_REFRESH": refresh}
-    for pair in set_ or []:
-        name, sep, value = pair.partition("=")
-        if not sep or not name:
-            raise fail(f"--set wants NAME=VALUE, not {pair!r}")
-        settings[name] = value
+    settings.update(_parse_set_options(set_ or []))
     if since:
         try:
             date.fromisoformat(since)
         except ValueError:
             raise fail(f"--since wants a date like 2024-01-31, not {since!r}") from None
         settings["MICNEWS_SINCE"] = since
+    if archive or archive_url or date_from or date_to or every_capture:
+        settings.update(_archive_settings(archive, archive_url, date_from, date_to,
+                                          every_capture, demo or bool(redis_url or seed)))
     if redis_url or seed:
         _distributed_checks(redis_url, seed, demo)
     if seed:
@@ -97,17 +117,21 @@ def crawl(
         return
     try:
         if demo:
-            from micnews.crawler.demo.server import DemoServer
+            from micnews.crawler.demo.server import start_demo
 
             # our own loopback server: no need to be polite (an explicit --set still wins)
             settings = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, **settings}
-            with DemoServer() as server:
+            with start_demo(warn=_warn) as server:
                 urls = [s.base_url + "/" for s in server.sites.values()]
                 err.print(f"demo sites: {', '.join(urls)}", highlight=False)
                 summary = run_crawl(urls, out=out, max_pages=max_pages, settings=settings)
         else:
             # fail fast, before the engine starts, on a bad name or sites file
             chosen = resolve_targets(list(targets or []), load_sites(sites_file))
+            for site in chosen if not archive else []:
+                if site.status == "archive-only":
+                    _warn(f"site {site.name} is archive-only in the sites file: its news is "
+                          f"in web archives (micnews crawl {site.name} --archive wayback)")
             summary = run_crawl(list(targets or []) or [s.name for s in chosen], out=out,
                                 max_pages=max_pages, settings=settings, sites_file=sites_file,
                                 redis_url=redis_url)
@@ -123,11 +147,68 @@ def crawl(
     for name, value in summary.rows:
         table.add_row(name, value)
     Console().print(table)
+    from micnews.crawler.profilehealth import rotten, warning
+
+    for h in rotten(summary.stats):  # profile health: a redesign noticed the day it happens
+        err.print(f"warning: {warning(h)}", highlight=False)
+    if demo:
+        from micnews.crawler.cli_report import report_after_crawl
+
+        report_after_crawl(out)
     if summary.error:
         raise fail(summary.error, code=summary.exit_code)
     if summary.exit_code == EXIT_FAILED:
         raise fail("no page could be fetched", code=EXIT_FAILED)
     raise typer.Exit(summary.exit_code)
+
+
+def _archive_settings(archive: str | None, archive_url: str | None, date_from: str | None,
+                      date_to: str | None, every: bool, other_mode: bool) -> dict[str, object]:
+    """The ``MICNEWS_ARCHIVE*`` settings of ``--archive`` and its options, checked."""
+    from micnews.crawler.cdx import ArchiveError, parse_source, window_bound
+
+    if not archive:
+        raise fail("--archive-url, --from, --to and --every-capture go with --archive")
+    if other_mode:
+        raise fail("--archive cannot be combined with --demo, --redis or --seed")
+    try:
+        parse_source(archive, archive_url)
+        start, stop = window_bound(date_from, end=False), window_bound(date_to, end=True)
+    except ArchiveError as exc:
+        raise fail(str(exc)) from None
+    if start and stop and start > stop:
+        raise fail(f"--from {date_from} is after --to {date_to}")
+    return {"MICNEWS_ARCHIVE": archive, "MICNEWS_ARCHIVE_URL": archive_url or "",
+            "MICNEWS_ARCHIVE_FROM": date_from or "", "MICNEWS_ARCHIVE_TO": date_to or "",
+            "MICNEWS_ARCHIVE_EVERY_CAPTURE": every}
+
+
+def _warn(line: str) -> None:
+    err.print(f"[yellow]warning:[/yellow] {line}", highlight=False, soft_wrap=True)
+
+
+def _parse_set_options(pairs: list[str]) -> dict[str, object]:
+    """``-s NAME=VALUE`` pairs as settings. A value for a dict setting (or one that looks like
+    a JSON object) must parse as JSON, as Scrapy's ``getdict`` will parse it: checked here, so a
+    typo is one error line before the crawl starts, not a traceback from inside the engine."""
+    from scrapy.settings import default_settings
+
+    from micnews.crawler import settings as project_settings
+
+    parsed: dict[str, object] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise fail(f"--set wants NAME=VALUE, not {pair!r}")
+        default = getattr(project_settings, name, getattr(default_settings, name, None))
+        if isinstance(default, dict) or value.lstrip().startswith("{"):
+            try:
+                json.loads(value)
+            except ValueError as exc:
+                raise fail(f"--set {name}: not valid JSON ({exc}): {value!r}") from None
+        parsed[name] = value
+    return parsed
 
 
 def _distributed_checks(redis_url: str | None, seed: bool, demo: bool) -> None:
@@ -136,7 +217,7 @@ def _distributed_checks(redis_url: str | None, seed: bool, demo: bool) -> None:
     if seed and not redis_url:
         raise fail("--seed needs --redis URL")
     if demo:
-        raise fail("--demo cannot be crawled with --redis (its ports are per process)")
+        raise fail("--demo cannot be crawled with --redis (its server lives in this process)")
     try:
         check_redis(redis_url or "")
     except RedisUnavailable as exc:
@@ -169,10 +250,15 @@ def scrape(
         "--format", "-f", help="jsonl (default when piped), json, or text (default on a terminal).",
         show_default=False)] = None,
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Write to FILE instead of stdout; a .parquet name writes Parquet.")]
+        "--output", "-o", help="Write the records to FILE instead of stdout; a .parquet name "
+        "writes Parquet.")]
         = None,
 ) -> None:
     """Clean single pages and print one record per input."""
+    from micnews.cleaners import clean_many
+    from micnews.cleaners.record import NotArticle
+    from micnews.crawler.fetch import FetchError, fetch, input_url
+
     pages, urls, failures = [], [], 0
     for value in inputs:
         try:
@@ -202,7 +288,7 @@ def reclean(
     source: Annotated[Path, typer.Option(
         "--from", help="Dataset folder whose warc/ to replay (or a folder of WARC files).")]
         = Path("output"),
-    out: Annotated[str, typer.Option("--out", "-o", help="Dataset folder to write.")]
+    out: Annotated[str, typer.Option("--out", help="Dataset folder to write.")]
         = "output-reclean",
     workers: Annotated[int, typer.Option(help="Worker processes (0 = one per core).")] = 0,
 ) -> None:
@@ -233,9 +319,9 @@ def sites(
         configured = load_sites(sites_file)
     except SiteConfigError as exc:
         raise fail(str(exc)) from None
-    table = Table("name", "root", "family")
+    table = Table("name", "root", "family", "status", "aliases")
     for site in configured.values():
-        table.add_row(site.name, site.root, site.family)
+        table.add_row(site.name, site.root, site.family, site.status, " ".join(site.aliases))
     Console().print(table)
 
 
@@ -298,6 +384,9 @@ def _register_dataset_commands() -> None:
     from micnews.crawler.cli_dataset import dataset_app
 
     app.registered_commands.extend(dataset_app.registered_commands)
+    from micnews.crawler.cli_report import report_app
+
+    app.registered_commands.extend(report_app.registered_commands)
 
 
 _register_dataset_commands()

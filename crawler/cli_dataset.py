@@ -149,7 +149,19 @@ def compute_stats(out: str | Path) -> dict[str, Any]:
         "marked": int(pc.sum(pc.is_valid(table.column("dup_of"))).as_py() or 0),
         "empty": _empty_counts(table),
         "temp_files_removed": swept,
+        "extraction": _extraction_counts(table),
     }
+
+
+def _extraction_counts(table: Any) -> list[dict[str, Any]]:
+    """Rows per site, family and extraction (profile health; ``unknown`` for rows written
+    before schema 3)."""
+    ext = (table.column("extraction").to_pylist() if "extraction" in table.column_names
+           else [None] * table.num_rows)
+    per = Counter(zip(table.column("site").to_pylist(), table.column("family").to_pylist(),
+                      [e or "unknown" for e in ext], strict=True))
+    return [{"site": s, "family": f, "extraction": e, "rows": n}
+            for (s, f, e), n in sorted(per.items())]
 
 
 def _num_rows(path: Path, filesystem: Any = None) -> int:
@@ -190,6 +202,12 @@ def stats(
     for name, n in data["empty"].items():
         e.add_row(name, str(n))
     console.print(e)
+    x = Table(title="extraction per site and family (profile health)")
+    for col in ("site", "family", "extraction", "rows"):
+        x.add_column(col, justify="right" if col == "rows" else "left")
+    for row in data["extraction"]:
+        x.add_row(row["site"], row["family"], row["extraction"], str(row["rows"]))
+    console.print(x)
 
 
 class ExportFormat(StrEnum):
@@ -228,7 +246,7 @@ def export(
         ExportFormat.jsonl),
     out: OutOption = "output",
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Write to FILE instead of stdout.")] = None,
+        "--output", "-o", help="Write the records to FILE instead of stdout.")] = None,
 ) -> None:
     """Export the newest row of each article as JSON Lines (published_at in +07:00)."""
     _checked(out)

@@ -8,6 +8,7 @@ remembers every page and the Parquet step commits URLs once their batch is on di
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -21,8 +22,9 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 
 from micnews.cleaners import clean
-from micnews.cleaners.clean import learn_template, site_of
+from micnews.cleaners.clean import learn_template, page_view, site_of
 from micnews.cleaners.dataset import DatasetWriter, sweep_temp_files
+from micnews.cleaners.pageview import PageView
 from micnews.cleaners.record import VN_TZ, NotArticle, Page, Record
 from micnews.cleaners.storage import locate
 from micnews.cleaners.templates import TemplateRegistry
@@ -30,6 +32,7 @@ from micnews.crawler.diskfull import STAT as DISK_FULL
 from micnews.crawler.diskfull import folder_of, is_disk_full, stop_for_disk_full
 from micnews.crawler.incremental import open_state
 from micnews.crawler.items import PageItem
+from micnews.crawler.profilehealth import count_record
 from micnews.crawler.signals import batch_committed
 from micnews.crawler.state import StateStore
 from micnews.crawler.urls import canonical_url
@@ -65,10 +68,12 @@ class CleanPipeline:
     def from_crawler(cls, crawler: Crawler) -> CleanPipeline:
         return cls(crawler)
 
-    def _clean(self, page: Page, site: str) -> tuple[Record | NotArticle, Counter[str]]:
+    def _clean(
+        self, page: Page, site: str, view: PageView | None = None
+    ) -> tuple[Record | NotArticle, Counter[str]]:
         """The page cleaned with its site's template so far, and what each step removed."""
         removed: Counter[str] = Counter()
-        return clean(page, self.templates.template(site), removed), removed
+        return clean(page, self.templates.template(site), removed, view), removed
 
     def _ready(self, site: str) -> bool:
         tpl = self.templates.template(site)
@@ -96,9 +101,10 @@ class CleanPipeline:
         if not isinstance(item, PageItem):
             return item
         page, site = item.to_page(), site_of(item.url)
-        result, removed = self._clean(page, site)
-        if result.family == "generic":
-            learn_template(self.templates, page)
+        view = page_view(page)  # decoded and parsed once: cleaning and learning share it
+        result, removed = self._clean(page, site, view) if view else self._clean(page, site)
+        if result.family == "generic" and view is not None:
+            learn_template(self.templates, page, view)
             if isinstance(result, Record) and self.wait > 0 and not self._ready(site):
                 # cleaned again once the template is ready: only that cleaning counts
                 result, removed = await maybe_deferred_to_future(self._hold(page, site))
@@ -106,6 +112,9 @@ class CleanPipeline:
                 self._release(site)
         for step, n in removed.items():
             self.stats.inc_value(f"micnews/removed/{step}", n)
+        if isinstance(result, Record) and item.archive:  # an archived copy (crawler/archive.py)
+            result = dataclasses.replace(result, archived_at=item.archived_at,
+                                         archive=item.archive)
         try:
             return self._route(item, result)
         except Exception as exc:  # the crawl state could not remember the page
@@ -126,6 +135,7 @@ class CleanPipeline:
             raise DropItem(f"not an article ({result.reason}): {item.url}", log_level="DEBUG")
         self.stats.inc_value("micnews/articles_cleaned")
         self.stats.inc_value(f"micnews/family/{result.family}")
+        count_record(self.stats, result, self._family_hint(result.site))
         if self.state is not None:
             known = self.state.get(item.url)
             if known is not None and known["committed"] and \
@@ -135,6 +145,13 @@ class CleanPipeline:
             # the content hash is stored with the commit: the hash of the row on disk
             self.state.seen(item.url, "article", etag, last_modified)
         return result
+
+    def _family_hint(self, site: str) -> str | None:
+        """The ``family`` ``sites.toml`` sets for ``site`` (profile health counts by it)."""
+        for conf in getattr(self.crawler.spider, "sites", ()):
+            if site_of(conf.root) == site:
+                return conf.family
+        return None
 
     def close_spider(self) -> None:
         for site in list(self.held):
@@ -218,6 +235,8 @@ class ParquetPipeline:
             self.stats.set_value("micnews/temp_files_removed", swept)
         self.writer = DatasetWriter(settings.get("MICNEWS_OUT", "output"),
                                     batch_size=settings.getint("MICNEWS_BATCH_SIZE", 500))
+        # names this run's part-<id>-… files, so `micnews report` can tell which run wrote a row
+        self.stats.set_value("micnews/dataset_run_id", self.writer.run_id)
         self.flush_seconds = settings.getfloat("MICNEWS_FLUSH_SECONDS", 30.0)
         self._committed = 0  # files of self.writer.files whose URLs are committed
         self._last_flush = time.monotonic()

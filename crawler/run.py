@@ -18,6 +18,7 @@ from micnews.crawler.diskfull import STAT as DISK_FULL
 from micnews.crawler.diskfull import DiskFull, disk_full_message, is_disk_full
 from micnews.crawler.exitcodes import EXIT_DISK_FULL, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
 from micnews.crawler.lock import SiteLock
+from micnews.crawler.profilehealth import EXIT_PROFILE_ROT, health, rotten
 from micnews.crawler.sites import load_sites, resolve_targets
 from micnews.crawler.spiders.news import NewsSpider
 
@@ -44,11 +45,14 @@ class CrawlSummary:
     @property
     def exit_code(self) -> int:
         """See :mod:`micnews.crawler.exitcodes`: 74 the disk filled up, 3 interrupted (what
-        was written stays), 0 finished, 1 nothing could be fetched."""
+        was written stays), 4 finished but a site's family profile no longer fits it
+        (profile health), 0 finished, 1 nothing could be fetched."""
         if self.get(DISK_FULL, ""):
             return EXIT_DISK_FULL
         if self.get("finish_reason", "") in ("shutdown", FORCED_STOP):
             return EXIT_INTERRUPTED
+        if rotten(self.stats):
+            return EXIT_PROFILE_ROT
         if self.worker and self.get("finish_reason", "") == "finished":
             return EXIT_OK
         fetched = self.get("response_received_count") or self.get("micnews/skipped_known")
@@ -76,7 +80,17 @@ class CrawlSummary:
             ("errors", str(self.get("log_count/ERROR"))),
             ("time", f"{self.seconds:.1f} s"),
             ("dataset", display(self.out).rstrip("/") + "/articles"),
+            *((f"extraction {h.site} ({h.family})", h.line()) for h in health(self.stats)),
+            *self._archive_rows(),
         ]
+
+    def _archive_rows(self) -> list[tuple[str, str]]:
+        """``--archive``: what the index listed and which captures were fetched."""
+        if "micnews/archive/captures_chosen" not in self.stats:
+            return []
+        return [("archive captures: listed / chosen / fetched",
+                 " / ".join(str(self.get(f"micnews/archive/captures_{k}"))
+                            for k in ("listed", "chosen", "fetched")))]
 
 
 def run_crawl(
@@ -112,7 +126,12 @@ def run_crawl(
             # a remote dataset: the locks live in its local staging folder
             locks.enter_context(SiteLock(locate(out).staging, urlsplit(site.root).netloc))
         process = CrawlerProcess(project)
-        crawler = process.create_crawler(NewsSpider)
+        spider_cls: type[NewsSpider] = NewsSpider
+        if project.get("MICNEWS_ARCHIVE"):  # archived copies instead of the live site
+            from micnews.crawler.archive import ArchiveSpider
+
+            spider_cls = ArchiveSpider
+        crawler = process.create_crawler(spider_cls)
         started = time.monotonic()
         failures: list[Any] = []  # the crawl could not start (e.g. the disk is full)
         process.crawl(crawler, site=",".join(targets),

@@ -18,6 +18,8 @@ from typing import Any, Protocol
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
+from micnews.cleaners.record import record_keys
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS urls (
     url TEXT PRIMARY KEY,
@@ -164,7 +166,7 @@ def commit_unknown_files(state: StateStore, known: set[str], dataset_files: Iter
     """Commit the URLs and content hashes of every dataset file whose name is not in
     ``known``: files renamed into the dataset after the last commit (a run killed in
     between), or the whole dataset for a state that is new or behind it (a crawl of an
-    ``s3://`` dataset from another machine). Reads two columns per file; returns how many
+    ``s3://`` dataset from another machine). Reads three columns per file; returns how many
     URLs that committed. An unreadable file is left to the dataset tools."""
     added = 0
     for path in dataset_files:
@@ -174,11 +176,18 @@ def commit_unknown_files(state: StateStore, known: set[str], dataset_files: Iter
         try:
             names = pq.read_schema(source, filesystem=filesystem).names
             table = pq.read_table(source, filesystem=filesystem, columns=[
-                c for c in ("url", "content_hash") if c in names])
+                c for c in ("url", "archived_at", "content_hash") if c in names])
         except Exception:  # noqa: BLE001,S112 - unreadable or still being renamed
             continue
-        hashes = (table.column("content_hash").to_pylist()
-                  if "content_hash" in table.column_names else None)
-        state.commit(table.column("url").to_pylist(), path.name, hashes)
-        added += table.num_rows
+        n = table.num_rows
+        urls = table.column("url").to_pylist()
+        # older files have no archived_at (or, written by hand, no content_hash)
+        times = (table.column("archived_at").to_pylist() if "archived_at" in
+                 table.column_names else [None] * n)
+        hashes = (table.column("content_hash").to_pylist() if "content_hash" in
+                  table.column_names else [None] * n)
+        keyed = [(key, h) for url, at, h in zip(urls, times, hashes, strict=True)
+                 for key in record_keys(url, at)]
+        state.commit([k for k, _h in keyed], path.name, [h for _k, h in keyed])
+        added += len(keyed)
     return added
