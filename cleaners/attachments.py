@@ -10,6 +10,7 @@ documents in sidebars ("Văn bản mới") are page furniture and are not listed
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterable, Iterator
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -33,6 +34,9 @@ def is_attachment(url: str) -> bool:
     return ext in ATTACHMENT_EXTENSIONS
 
 
+# A document extension somewhere in the href (the exact test, on the resolved URL's path,
+# follows): most links fail this regex and are never resolved.
+_DOC_HREF = re.compile(r"\.(?:" + "|".join(ATTACHMENT_EXTENSIONS) + r")\b", re.IGNORECASE)
 _BLOCKS = ("p", "li", "td", "div", "h2", "h3", "h4", "blockquote", "section", "article")
 
 
@@ -42,11 +46,13 @@ def attachments_in_text(
     """Document links whose enclosing block is part of the extracted ``paragraphs`` (the
     generic path, where the article's element is not known): a link in a sidebar list is
     not in the text, so it is not listed."""
-    text = "\n".join(norm_key(p) for p in paragraphs)
+    text = None
     found: dict[str, Attachment] = {}
     for a, url in _document_links(root, base):
         if url in found:
             continue
+        if text is None:  # only on pages that link a document at all
+            text = "\n".join(norm_key(p) for p in paragraphs)
         block = next((el for el in a.iterancestors() if el.tag in _BLOCKS), a)
         key = norm_key(block.text_content())
         if key and key in text:
@@ -71,7 +77,9 @@ def _document_links(
     """``(anchor, absolute URL)`` of every link under ``root`` to a document."""
     for a in root.iter("a"):
         href = (a.get("href") or "").strip()
-        if not href or href.startswith(("javascript:", "mailto:", "#")):
+        if not href or not _DOC_HREF.search(href):  # the cheap test first: most links are not
+            continue
+        if href.startswith(("javascript:", "mailto:", "#")):
             continue
         try:
             url = urljoin(base, href)

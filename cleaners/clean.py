@@ -15,24 +15,22 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from lxml import etree
 from lxml import html as lhtml
 
 from micnews.cleaners.boilerplate import Markers, strip_boilerplate
 from micnews.cleaners.dates import date_from_html, date_from_url
-from micnews.cleaners.decode import decode_html
 from micnews.cleaners.detect import detect_family
 from micnews.cleaners.fallback import extract_family
 from micnews.cleaners.fields import split_repeated_tag
-from micnews.cleaners.generic import extract_generic, page_blocks
+from micnews.cleaners.generic import clean_authors, extract_generic_or_reason, page_blocks
 from micnews.cleaners.lead import dedupe_lead, split_source_tag
+from micnews.cleaners.pageview import PageView, build_view, html_problem, parse_html
 from micnews.cleaners.record import VN_TZ, Extracted, NotArticle, Page, Record, utcnow
 from micnews.cleaners.templates import SiteTemplate, TemplateRegistry
 from micnews.cleaners.textnorm import norm_key, norm_space
 
 GENERIC_EXTRACTOR = "trafilatura"
-_BINARY_MAGIC = (b"%PDF", b"PK\x03\x04", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\xd0\xcf\x11\xe0")
-_HTML_HINTS = (b"<html", b"<!doctype html", b"<head", b"<body", b"<div", b"<p", b"<meta", b"<title")
+__all__ = ["clean", "clean_html", "clean_many", "html_problem", "learn_template", "parse_html"]
 
 
 def site_of(url: str) -> str:
@@ -43,23 +41,6 @@ def site_of(url: str) -> str:
     if port and port != {"http": 80, "https": 443}.get(parts.scheme.lower()):
         return f"{host}:{port}"
     return host
-
-
-def html_problem(body: bytes, content_type: str | None) -> str | None:
-    """Why these bytes are not an HTML page (None when they are)."""
-    if not body or not body.strip():
-        return "empty body"
-    head = body[:2048].lstrip()
-    if head.startswith(_BINARY_MAGIC):
-        return "binary body"
-    ctype = (content_type or "").split(";")[0].strip().lower()
-    if ctype and "html" not in ctype and "xml" not in ctype and ctype != "text/plain":
-        return f"not html: {ctype}"
-    if not ctype or ctype == "text/plain":
-        low = head.lower()
-        if b"\x00" in head or not any(h in low for h in _HTML_HINTS):
-            return "not html"
-    return None
 
 
 _HOME_PATH = re.compile(
@@ -90,14 +71,6 @@ def looks_like_article(tree: lhtml.HtmlElement) -> bool:
     )
 
 
-def parse_html(text: str) -> lhtml.HtmlElement | None:
-    """Parse decoded HTML once (None when lxml finds no document)."""
-    try:
-        return lhtml.document_fromstring(text)
-    except (etree.ParserError, ValueError):
-        return None
-
-
 def _vn(dt: datetime | None) -> datetime | None:
     if dt is None:
         return None
@@ -111,56 +84,55 @@ def _utc(dt: datetime | None) -> datetime:
 
 
 def clean(
-    page: Page, template: SiteTemplate | None = None, removed: Counter[str] | None = None
+    page: Page, template: SiteTemplate | None = None, removed: Counter[str] | None = None,
+    view: PageView | None = None,
 ) -> Record | NotArticle:
     """Turn one fetched page into a record, or say why it is not an article.
 
     ``template`` is the site's learned template (generic path only); ``removed``, when
     given, is incremented per cleaning step with what it took out (``boilerplate``,
-    ``captions``, ``bylines``, ``lead_repeats``, ``template``, ...).
+    ``captions``, ``bylines``, ``lead_repeats``, ``template``, ...). ``view`` is the page's
+    :class:`PageView` when the caller already built it (template learning in a crawl).
     """
     try:
-        return _clean(page, template, removed if removed is not None else Counter())
+        return _clean(page, template, removed if removed is not None else Counter(), view)
     except Exception as exc:  # noqa: BLE001 - the cleaner must never raise on a page
         return NotArticle(page.url, f"error: {type(exc).__name__}: {exc}")
 
 
-def _clean(page: Page, template: SiteTemplate | None, removed: Counter[str]) -> Record | NotArticle:
+def _clean(page: Page, template: SiteTemplate | None, removed: Counter[str],
+           view: PageView | None = None) -> Record | NotArticle:
     url = page.url
-    # 1. is it an HTML page at all?
-    if page.status >= 400:
-        return NotArticle(url, f"http status {page.status}")
-    content_type = page.header("content-type")
-    problem = html_problem(page.body, content_type)
-    if problem:
-        return NotArticle(url, problem)
-
-    # 2. decode (charset, mojibake, legacy fonts, NFC) and parse once
-    decoded = decode_html(page.body, content_type)
-    tree = parse_html(decoded.html)
-    if tree is None:
-        return NotArticle(url, "unparsable html")
+    # 1-2. an HTML page within the limits, decoded and parsed once (pageview.py)
+    if view is None:
+        built = build_view(page)
+        if isinstance(built, str):
+            return NotArticle(url, built)
+        view = built
+    tree = view.tree
 
     # 3. site family from the page itself, then the profile path
-    profile = detect_family(tree, url, decoded.html)
+    profile = detect_family(tree, url, view.html)
     family, extractor, extraction = "generic", GENERIC_EXTRACTOR, "generic"
     extracted: Extracted | None = None
     markers: Markers | None = None
     if profile is not None:  # profile → field fallbacks → generic path (cleaners/fallback.py)
         extracted, extraction = extract_family(
-            tree, decoded.html, url, profile, template, looks_like_article(tree))
+            view, url, profile, template, looks_like_article(tree))
         if extracted is None:
             return NotArticle(url, extraction, profile.name)
         family, markers = profile.name, profile.markers
         extractor = GENERIC_EXTRACTOR if extraction == "generic_fallback" else profile.extractor
+        extracted.author = clean_authors(extracted.author, view)
 
     # 4. generic path: unknown family, or a profiled page whose article the profile missed
     if extracted is None:
-        if is_home_url(url) and not looks_like_article(tree):
+        if is_home_url(url) and not looks_like_article(view.tree):
             return NotArticle(url, "home page", family)
-        extracted = extract_generic(decoded.html, url, template)
-        if extracted is None:
-            return NotArticle(url, "no article text", family)
+        found = extract_generic_or_reason(view, url, template)
+        if isinstance(found, str):
+            return NotArticle(url, found, family)
+        extracted = found
         if extracted.lead and not extracted.source:
             extracted.source, extracted.lead = split_source_tag(extracted.lead)
     if extracted.lead:  # a source tag of any case, when the same text follows
@@ -183,11 +155,13 @@ def _clean(page: Page, template: SiteTemplate | None, removed: Counter[str]) -> 
     text = "\n\n".join(parts)
 
     # 7. the record (a page without a dated byline line: htmldate, then the URL)
-    published = extracted.published_at or date_from_html(decoded.html, url) or date_from_url(url)
+    published = extracted.published_at or (
+        date_from_url(url) if family == "generic" else date_from_html(view.tree, url))
     return Record(
         url=url,
         canonical_url=extracted.canonical_url,
-        site=site_of(url),
+        # a saved page (file://) has no host: the site is the one its canonical URL names
+        site=site_of(url) or site_of(extracted.canonical_url or ""),
         family=family,
         title=norm_space(extracted.title or "") or None,
         lead=lead,
@@ -218,14 +192,25 @@ def clean_html(html: str | bytes, url: str) -> Record | NotArticle:
     return clean(page)
 
 
-def learn_template(registry: TemplateRegistry, page: Page) -> None:
-    """Count one page's text blocks into its site's template (pages that are not HTML, or
-    that fail to decode, teach nothing)."""
+def page_view(page: Page) -> PageView | None:
+    """The page's view, None when it has none (not HTML, over a limit, unparsable)."""
     try:
-        if html_problem(page.body, page.header("content-type")):
-            return
-        decoded = decode_html(page.body, page.header("content-type"))
-        registry.add(site_of(page.url), page_blocks(decoded.html))
+        built = build_view(page)
+    except Exception:  # noqa: BLE001 - a bad page must not stop the others
+        return None
+    return built if isinstance(built, PageView) else None
+
+
+def learn_template(
+    registry: TemplateRegistry, page: Page, view: PageView | None = None
+) -> None:
+    """Count one page's text blocks into its site's template (pages that are not HTML, or
+    that fail to decode, teach nothing). ``view``: the page's view when already built."""
+    view = view or page_view(page)
+    if view is None:
+        return
+    try:
+        registry.add(site_of(page.url), page_blocks(view))
     except Exception:  # noqa: BLE001,S110 - a bad page must not stop the others
         return
 

@@ -22,6 +22,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
+from lxml import html as lhtml
+
 from micnews.cleaners.record import VN_TZ
 from micnews.cleaners.textnorm import norm_space
 
@@ -257,30 +259,52 @@ def date_from_url(url: str) -> datetime | None:
     return None
 
 
-def date_from_html(html: str, url: str | None = None) -> datetime | None:
-    """Fallback publication date: htmldate (original date, with the time when the page
-    gives one), then :func:`date_from_url`. When htmldate has only the day, the time comes
-    from a visible date line of that day (an element classed ``*time*``/``*date*``, e.g.
-    ``<span class="post-time">07/03/2026 08:47</span>``) or from the URL. Midnight means the
-    time is unknown."""
-    found = None
-    if html:
-        try:
-            from htmldate import find_date  # imported lazily: heavy, and only a fallback
+# htmldate without its extensive search: the page's metas, JSON-LD, <time>/abbr elements,
+# date-classed elements, title/h1 and timestamp patterns. The extensive search falls back
+# to the copyright year as 1 January and to any year on the page: invented dates.
+HTMLDATE_PARAMS = {
+    "original_date": True,
+    "extensive_search": False,
+    "outputformat": "%Y-%m-%dT%H:%M:%S",
+    "min_date": "1995-01-01",
+}
 
-            raw = find_date(
-                html, url=url, original_date=True, extensive_search=True,
-                outputformat="%Y-%m-%dT%H:%M:%S", min_date="1995-01-01",
-            )
-        except Exception:  # noqa: BLE001 — htmldate must never break a clean
-            raw = None
-        if raw:
-            found = parse_iso_datetime(raw)
+
+def htmldate_raw(source: str | lhtml.HtmlElement, url: str | None = None) -> str | None:
+    """htmldate's answer for a page (its HTML or our parsed tree), None when it has none."""
+    try:
+        from htmldate import find_date  # imported lazily: heavy, and only a fallback
+
+        return find_date(source, url=url, **HTMLDATE_PARAMS)
+    except Exception:  # noqa: BLE001 — htmldate must never break a clean
+        return None
+
+
+def date_from_html(
+    source: str | lhtml.HtmlElement, url: str | None = None, raw: str | None = None
+) -> datetime | None:
+    """Fallback publication date: htmldate (original date, with the time when the page
+    gives one; ``raw`` is its answer when the caller already has it, e.g. from
+    trafilatura's metadata), then :func:`date_from_url`. When htmldate has only the day, the
+    time comes from a visible date line of that day (an element classed ``*time*``/``*date*``,
+    e.g. ``<span class="post-time">07/03/2026 08:47</span>``) or from the URL. Midnight
+    means the time is unknown. Comments (saving tools' dates) are never read."""
+    found = None
+    has_source = source is not None and (not isinstance(source, str) or bool(source))
+    if raw is None and has_source:
+        if isinstance(source, str):
+            from micnews.cleaners.pageview import parse_html
+
+            source = parse_html(source)
+        raw = htmldate_raw(source, url) if source is not None else None
+    if raw:
+        found = parse_iso_datetime(raw)
     from_url = date_from_url(url) if url else None
     if found is None:
         return from_url
     if found.time() == datetime.min.time():  # htmldate has the day only: find its time
-        for candidate in (_visible_date_lines(html), [from_url] if from_url else []):
+        lines = _visible_date_lines(source) if has_source else []
+        for candidate in (lines, [from_url] if from_url else []):
             for value in candidate:
                 if value.date() == found.date() and value.time() != datetime.min.time():
                     return value
@@ -293,17 +317,16 @@ _DATE_CLASS_XPATH = (
 )
 
 
-def _visible_date_lines(html: str) -> list[datetime]:
+def _visible_date_lines(source: str | lhtml.HtmlElement | None) -> list[datetime]:
     """Dates (with their times) in short elements whose class says time/date."""
-    from lxml import html as lhtml
+    if isinstance(source, str):
+        from micnews.cleaners.pageview import parse_html
 
-    try:
-        # lxml refuses str input that carries an XML encoding declaration
-        tree = lhtml.fromstring(re.sub(r"^\s*<\?xml[^>]*>", "", html))
-    except (ValueError, TypeError, SyntaxError):  # lxml's ParserError is a SyntaxError
+        source = parse_html(source)
+    if source is None:
         return []
     found = []
-    for el in tree.xpath(_DATE_CLASS_XPATH)[:50]:
+    for el in source.xpath(_DATE_CLASS_XPATH)[:50]:
         text = el.text_content()
         if len(text) <= 120:
             value = parse_vn_datetime(text)

@@ -31,6 +31,7 @@ from micnews.cleaners.fields import (
     visible_date,
 )
 from micnews.cleaners.generic import extract_generic
+from micnews.cleaners.pageview import PageView
 from micnews.cleaners.profile import Profile
 from micnews.cleaners.record import Extracted, Image
 from micnews.cleaners.templates import SiteTemplate
@@ -103,11 +104,12 @@ def family_fields(ex: Extracted, html: str, url: str) -> Extracted:
 
 
 def extract_family(
-    tree: lhtml.HtmlElement, html: str, url: str, profile: Profile,
+    view: PageView, url: str, profile: Profile,
     template: SiteTemplate | None, article_signals: bool,
 ) -> tuple[Extracted | None, str]:
     """``(extracted, extraction)`` for a page of ``profile``'s family; ``(None, reason)``
     when it has no article (a listing or home page of the family)."""
+    tree, html = view.tree, view.html
     extracted = extract_with_profile(tree, url, profile)
     if extracted is not None and (
         _words(extracted) >= SHORT_BODY_WORDS
@@ -117,7 +119,8 @@ def extract_family(
         return extracted, "profile+fallback" if extracted.fallbacks else "profile"
     if extracted is None and not article_signals and lead_element(tree, None) is None:
         return None, "no article body (listing or home page)"
-    generic = extract_generic(html, url, template)
+    # the profile path edited the tree: the generic path reads a fresh one
+    generic = extract_generic(view.reparsed(), url, template)
     if generic is not None and (
         extracted is None or len(generic.paragraphs) and
         len(" ".join(generic.paragraphs).split()) >= FAR_SHORTER * _words(extracted)

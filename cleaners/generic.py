@@ -9,7 +9,6 @@ from the page's summary when it is the article's own. Listing and home pages giv
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from datetime import datetime
@@ -21,7 +20,13 @@ from lxml import html as lhtml
 
 from micnews.cleaners.attachments import attachments_in_text
 from micnews.cleaners.boilerplate import strip_boilerplate
-from micnews.cleaners.dates import parse_iso_datetime, parse_vn_datetime
+from micnews.cleaners.dates import (
+    HTMLDATE_PARAMS,
+    date_from_html,
+    parse_iso_datetime,
+    parse_vn_datetime,
+)
+from micnews.cleaners.pageview import PageView, view_of_html
 from micnews.cleaners.record import Extracted, Image
 from micnews.cleaners.templates import MAX_TEMPLATE_SHARE, SiteTemplate, block_key
 from micnews.cleaners.textnorm import norm_space
@@ -58,43 +63,46 @@ _CAPTION_HINT = re.compile(r"(?:^|\W)(ảnh|photo|nguồn)\s*:", re.IGNORECASE)
 _BYLINE_MAX_CHARS = 60
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def _tree(html: str) -> lhtml.HtmlElement | None:
-    # lxml refuses str input with an XML declaration, and control characters in any text
-    # it is later asked to set
-    html = _CONTROL.sub("", re.sub(r"^\s*<\?xml[^>]*>", "", html))
-    try:
-        return lhtml.document_fromstring(html)
-    except (etree.ParserError, ValueError, TypeError):
-        return None
+def _as_view(page: str | PageView, url: str = "") -> PageView | None:
+    return view_of_html(page, url) if isinstance(page, str) else page
 
 
 def _visible_lines(root: lhtml.HtmlElement) -> Iterator[str]:
-    """Text of every block-level element, line by line (block and ``<br>`` boundaries)."""
-    for el in list(root.iter(*_INVISIBLE_TAGS)):
-        if el.getparent() is not None:
-            el.drop_tree()
-    for el in root.iter(etree.Element):
+    """Text of every block-level element, line by line (block and ``<br>`` boundaries).
+
+    Reads the tree without changing it: the same tree serves every other step."""
+    parts: list[str] = []
+    skip = 0
+    for event, el in etree.iterwalk(root, events=("start", "end")):
         tag = el.tag if isinstance(el.tag, str) else ""
-        if tag in _BLOCK_TAGS:
-            el.text = "\n" + (el.text or "")
-            el.tail = "\n" + (el.tail or "")
-        elif tag == "br":
-            el.tail = "\n" + (el.tail or "")
-    for line in root.text_content().split("\n"):
+        if event == "start":
+            if tag in _INVISIBLE_TAGS:
+                skip += 1
+            elif not skip:
+                if tag in _BLOCK_TAGS or tag == "br":
+                    parts.append("\n")
+                if el.text and tag != "br":
+                    parts.append(el.text)
+            continue
+        if tag in _INVISIBLE_TAGS:
+            skip -= 1
+        elif not skip and tag in _BLOCK_TAGS:
+            parts.append("\n")
+        if not skip and el.tail and el is not root:
+            parts.append(el.tail)
+    for line in "".join(parts).split("\n"):
         line = norm_space(line)
         if line:
             yield line
 
 
-def page_blocks(html: str) -> list[str]:
+def page_blocks(page: str | PageView) -> list[str]:
     """The text blocks of a page a template learns from: every visible block-level line
     (menus, sidebars, footer lines included) plus each link's text, as comparison keys."""
-    root = _tree(html)
-    if root is None:
+    view = _as_view(page)
+    if view is None:
         return []
+    root = view.tree
     body = root.find("body")
     root = body if body is not None else root
     links = [norm_space(a.text_content()) for a in root.iter("a")]
@@ -188,41 +196,20 @@ def paragraphs_and_images(
 
 
 # --- metadata from the page itself ---------------------------------------------------------
-def _meta(root: lhtml.HtmlElement, *names: str) -> str | None:
-    for meta in root.iter("meta"):
-        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
-        if key in names:
-            value = norm_space(meta.get("content") or "")
-            if value:
-                return value
-    return None
+def _meta(view: PageView, *names: str) -> str | None:
+    return next((view.meta[n] for n in names if n in view.meta), None)
 
 
-def _json_ld_published(root: lhtml.HtmlElement) -> str | None:
-    for script in root.iter("script"):
-        if (script.get("type") or "").lower() != "application/ld+json":
-            continue
-        try:
-            data = json.loads(script.text or "")
-        except ValueError:
-            continue
-        stack = [data]
-        while stack:
-            item = stack.pop()
-            if isinstance(item, list):
-                stack.extend(item)
-            elif isinstance(item, dict):
-                if isinstance(item.get("datePublished"), str):
-                    return item["datePublished"]
-                stack.extend(v for v in item.values() if isinstance(v, dict | list))
-    return None
+def _json_ld_published(view: PageView) -> str | None:
+    return next((item["datePublished"] for item in view.json_ld
+                 if isinstance(item.get("datePublished"), str)), None)
 
 
-def find_published(root: lhtml.HtmlElement, paragraphs_seen: list[str]) -> datetime | None:
+def find_published(view: PageView, paragraphs_seen: list[str]) -> datetime | None:
     """Publication time: article metas / JSON-LD (ISO), else a visible date line such as
     ``Tin đăng ngày: 6/2/2020 - Xem: 92``. None lets the caller fall back to htmldate."""
-    raw = _meta(root, "article:published_time", "datepublished", "pubdate", "publishdate")
-    raw = raw or _json_ld_published(root)
+    raw = _meta(view, "article:published_time", "datepublished", "pubdate", "publishdate")
+    raw = raw or _json_ld_published(view)
     if raw:
         value = parse_iso_datetime(raw)
         if value is not None:
@@ -251,15 +238,15 @@ def _visible_text(el: lhtml.HtmlElement) -> str:
     return norm_space("".join(parts))
 
 
-def find_lead(root: lhtml.HtmlElement, paragraphs: list[str], title: str | None) -> str | None:
+def find_lead(view: PageView, paragraphs: list[str], title: str | None) -> str | None:
     """The lead: a sapo-like element's text (``.sapo``, ``.description``, ``.hometext``...)
     that is not a teaser in a list (no link, not in ``<li>``) or that is the page's meta
     description; else ``meta description``/``og:description`` when it opens the body (a
     site-wide description does not)."""
     title_key = block_key(title or "")
-    desc = _meta(root, "description", "og:description", "twitter:description")
+    desc = _meta(view, "description", "og:description", "twitter:description")
     desc_key = block_key(desc or "")
-    for el in root.iter("p", "div", "h2", "span", "strong"):
+    for el in view.tree.iter("p", "div", "h2", "span", "strong"):
         cls = f"{el.get('class') or ''} {el.get('id') or ''}"
         if not _SAPO_CLASS.search(cls):
             continue
@@ -321,10 +308,12 @@ def _teaser_share(root: lhtml.HtmlElement, paragraphs: list[str]) -> float:
     """Share of the text's characters in teaser summaries: paragraphs whose small
     enclosing card also holds a headline link (listing pages whose summaries trafilatura
     took for an article)."""
+    # only elements whose text opens like a paragraph get a (costly) comparison key
+    starts = {norm_space(p)[:12] for p in paragraphs if len(p) >= 40}
     index: dict[str, lhtml.HtmlElement] = {}
     for el in root.iter("p", "div", "span", "h2", "h3", "li", "td"):
         text = el.text_content()
-        if 40 <= len(text) <= 1500:
+        if 40 <= len(text) <= 1500 and norm_space(text.lstrip()[:60])[:12] in starts:
             index.setdefault(block_key(text), el)
     total = teaser = 0
     keys = [block_key(p) for p in paragraphs if len(p) >= 40]
@@ -389,45 +378,249 @@ def apply_template(
 _TOO_SHORT = object()  # sentinel: this trafilatura run found too little text
 
 
-def _trafilatura(html: str, url: str, precision: bool):  # noqa: ANN202 - trafilatura Document
+def _trafilatura(view: PageView, precision: bool):  # noqa: ANN202 - trafilatura Document
+    """trafilatura over our tree (it copies it); its htmldate call uses our date options."""
     try:
         return trafilatura.bare_extraction(
-            html, url=url, include_comments=False, include_tables=True,
+            view.tree, url=view.url, include_comments=False, include_tables=True,
             include_images=True, with_metadata=True, deduplicate=False,
-            favor_precision=precision,
+            favor_precision=precision, date_extraction_params=HTMLDATE_PARAMS,
         )
     except Exception:  # noqa: BLE001 - trafilatura errors mean "nothing extractable"
         return None
 
 
-def extract_generic(html: str, url: str, template: SiteTemplate | None = None) -> Extracted | None:
-    """Extract an article from a page of no known family; None when it has no article.
+def extract_generic(
+    page: str | PageView, url: str = "", template: SiteTemplate | None = None
+) -> Extracted | None:
+    """Extract an article from a page of no known family; None when it has no article
+    (:func:`extract_generic_or_reason` says why)."""
+    result = extract_generic_or_reason(page, url, template)
+    return result if isinstance(result, Extracted) else None
+
+
+def extract_generic_or_reason(
+    page: str | PageView, url: str = "", template: SiteTemplate | None = None
+) -> Extracted | str:
+    """The article of a page of no known family, or why the page is not one.
 
     trafilatura runs with ``favor_precision`` first (measured with bench/quality.py: Zyte
     shingle F1 0.962 with it, 0.956 without; the fixture groups and the VnExpress page
     score the same), and again with its defaults when that left too little text.
     """
-    root = _tree(html)
-    if root is None:
-        return None
+    view = _as_view(page, url)
+    if view is None:
+        return "unparsable html"
     for precision in (True, False):
-        doc = _trafilatura(html, url, precision)
+        doc = _trafilatura(view, precision)
         if doc is None or getattr(doc, "body", None) is None:
             continue
-        result = _from_document(doc, root, url, template)
+        result = _from_document(doc, view, template)
         if result is not _TOO_SHORT:
             return result  # type: ignore[return-value]
+    return "no article text"
+
+
+# --- article or not: what the page says about itself ---------------------------------------
+# A listing's main text is mostly headline links (a headline alone, or a headline run into
+# its summary); an article's paragraphs seldom start with a 4-word link.
+MAX_HEADLINE_LED_SHARE = 0.6
+# Share of the main text found inside repeated dated blocks (teaser cards, Q&A items).
+MAX_DATED_BLOCK_SHARE = 0.4
+_DATE_IN_TEXT = re.compile(
+    r"\b\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d{2}\b|\b(?:19|20)\d{2}-\d{1,2}-\d{1,2}\b"
+)
+
+
+def headline_led_share(links: dict[str, int], paragraphs: list[str]) -> float:
+    """Share of paragraphs that are a link's text or open with a headline link (4+ words)."""
+    if not paragraphs:
+        return 1.0
+    heads = [k for k, w in links.items() if w >= 4 and len(k) >= 15]
+    led = 0
+    for para in paragraphs:
+        key = block_key(para)
+        if key in links or any(key.startswith(h) for h in heads):
+            led += 1
+    return led / len(paragraphs)
+
+
+def dated_block_share(root: lhtml.HtmlElement, paragraphs: list[str]) -> float:
+    """Share of the text's characters inside blocks that repeat (same tag and class under
+    parent kind, 3 or more) and each carry a date: teaser cards, Q&A items, search hits."""
+    groups: dict[tuple, dict[int, str]] = {}
+    for node in root.xpath("//body//text()[string-length(normalize-space()) >= 8]")[:20000]:
+        if len(node) > 200 or not _DATE_IN_TEXT.search(node):
+            continue
+        el = node.getparent()
+        if el is None or el.tag in ("script", "style"):
+            continue
+        for card in [el, *el.iterancestors()][:6]:
+            text = card.text_content()
+            if len(text) > 3000:
+                break
+            if len(text) >= 2 * len(node) + 60:
+                parent = card.getparent()
+                sig = (card.tag, card.get("class"), getattr(parent, "tag", None),
+                       parent.get("class") if parent is not None else None)
+                groups.setdefault(sig, {})[id(card)] = block_key(text)
+                break
+    cards = [key for group in groups.values() if len(group) >= 3 for key in group.values()]
+    if not cards:
+        return 0.0
+    total = inside = 0
+    for para in paragraphs:
+        key = block_key(para)
+        total += len(key)
+        if len(key) >= 20 and any(key in c for c in cards):
+            inside += len(key)
+    return inside / total if total else 0.0
+
+
+def not_article_reason(
+    view: PageView, links: dict[str, int], paragraphs: list[str], dated: bool
+) -> str | None:
+    """Why a page whose main text was found is still not an article (None: it is one).
+
+    Evidence from the page itself, never its host: pages that declare an article in
+    structured data pass; others are listings when most of the main text is headline
+    links or sits in repeated dated blocks, and static pages (organisation, contact,
+    introduction) when they carry no publication date and call themselves no article
+    (``og:type=article``, an ``<article>`` element: weak signals, but enough for an
+    undated page whose text passed the listing checks)."""
+    if view.article_markup:
+        return None
+    share = headline_led_share(links, paragraphs)
+    if share >= MAX_HEADLINE_LED_SHARE:
+        return f"listing: {share:.0%} of the main text is headline links"
+    share = dated_block_share(view.tree, paragraphs)
+    if share >= MAX_DATED_BLOCK_SHARE:
+        return f"listing: {share:.0%} of the main text is in repeated dated blocks"
+    if not dated and view.tree.find(".//article") is None and (
+        view.meta.get("og:type", "").lower() != "article"
+    ):
+        return "static page: no publication date and no article markup"
     return None
 
 
-def _from_document(doc, root: lhtml.HtmlElement, url: str, template: SiteTemplate | None):  # noqa: ANN001,ANN202
-    """Extracted from one trafilatura result; None for a listing, _TOO_SHORT for too little."""
+# --- title and authors ---------------------------------------------------------------------
+_TITLE_SEPARATORS = re.compile(r"\s+[-|–—:»]\s+|\s*[|»]\s*")
+
+
+def title_without_site(title: str, view: PageView) -> str:
+    """``<title>`` minus its site-name part (the last or first separated part, when it is
+    ``og:site_name``/``application-name``, names the host, or is the portal heading)."""
+    parts = [p for p in _TITLE_SEPARATORS.split(title) if p.strip()]
+    if len(parts) < 2:
+        return title
+    names = {block_key(view.meta.get(k, "")) for k in ("og:site_name", "application-name")}
+    host = (view.url.split("//")[-1].split("/")[0]).lower().removeprefix("www.")
+    names.discard("")
+    body = view.tree.find("body")
+    page_text = block_key(body.text_content()) if body is not None else ""
+    for idx in (-1, 0):
+        key = block_key(parts[idx])
+        site_like = key in names or any(key in n or n in key for n in names) or (
+            key.replace(" ", "").replace(".", "") in host.replace(".", "")
+        )
+        # the portal's own name, printed in its header or footer
+        if not site_like and idx == -1 and len(key.split()) <= 10 and len(parts) >= 2:
+            site_like = page_text.count(key) >= 1 and len(block_key(" ".join(parts[:-1]))) >= 3
+        if site_like:
+            kept = parts[:-1] if idx == -1 else parts[1:]
+            return " - ".join(kept)
+    return title
+
+
+def find_title(view: PageView, extracted_title: str | None) -> str | None:
+    """The page's title: og:title / JSON-LD headline when the page has them (trafilatura
+    reads them), else a heading that the ``<title>`` confirms, else ``<title>`` without
+    its site-name part — never a sidebar box heading the ``<title>`` does not name."""
+    if "og:title" in view.meta or any("headline" in item for item in view.json_ld):
+        return extracted_title
+    tag = view.title_tag
+    if not tag:
+        return extracted_title
+    tag_key = block_key(tag)
+    candidates = [extracted_title or ""] + [
+        norm_space(h.text_content()) for h in view.tree.iter("h1", "h2")][:30]
+    for cand in candidates:
+        key = block_key(cand)
+        if key and key in tag_key and len(key) >= 0.4 * len(tag_key):
+            return cand
+    return title_without_site(tag, view) or extracted_title
+
+
+_MORE_AUTHORS = re.compile(r"\s+(?:và|and)\s+(\d+)\s+(?:tác giả khác|others?|more)\s*", re.I)
+# "VCCorp.vn", and the same after trafilatura's name clean-up: "VCCorp vn", "Baodautu Vn"
+_DOMAIN_LIKE = re.compile(r"[.\s](?:vn|com|net|org|gov|edu|info)(?:\.vn)?$|^www\.", re.I)
+_AUTHOR_PREFIX = re.compile(r"^(?:theo|by|bài|tác giả)\s*:?\s+", re.I)
+
+
+def site_names(view: PageView) -> set[str]:
+    """Keys (letters and digits only) of the names a site goes by: ``og:site_name``,
+    ``application-name``, JSON-LD publisher/organisation names, the host's labels."""
+    names = {view.meta.get(k, "") for k in ("og:site_name", "application-name", "publisher")}
+    for item in view.json_ld:
+        types = item.get("@type")
+        types = types if isinstance(types, list) else [types]
+        if any(t in ("Organization", "NewsMediaOrganization", "WebSite") for t in types):
+            names.add(str(item.get("name") or ""))
+        pub = item.get("publisher")
+        if isinstance(pub, dict):
+            names.add(str(pub.get("name") or ""))
+    host = view.url.split("//")[-1].split("/")[0].split(":")[0].lower().removeprefix("www.")
+    names.add(host)
+    names.add(host.split(".")[0])
+    return {_alnum(n) for n in names if _alnum(n)}
+
+
+def _alnum(text: str) -> str:
+    return re.sub(r"\W+", "", block_key(text))
+
+
+def clean_authors(raw: str | None, view: PageView) -> str | None:
+    """Author names only, as the site lists them, joined by ``; ``: no "và 1 tác giả khác"
+    counter, no site or publisher names posing as authors, no "Theo"/"By", each once."""
+    if not raw:
+        return None
+    names: list[str] = []
+    for part in re.split(r"\s*[;,]\s*", norm_space(raw)):
+        more = _MORE_AUTHORS.search(part)
+        if more:  # "A và 1 tác giả khác A B": the full list follows the counter
+            head, tail = part[: more.start()].strip(), part[more.end():].strip()
+            names.append(head)
+            if tail.startswith(head):
+                tail = tail[len(head):].strip()
+            if tail:
+                names.append(tail)
+        else:
+            names.append(part)
+    sites = site_names(view)
+    out: list[str] = []
+    seen: set[str] = set()
+    for name in names:
+        name = _AUTHOR_PREFIX.sub("", name).strip(" .-–")
+        key = _alnum(name)
+        if not key or key in seen or _DOMAIN_LIKE.search(name) or any(
+            key == s or (len(s) >= 4 and (key in s or s in key)) for s in sites
+        ):
+            continue
+        seen.add(key)
+        out.append(name)
+    return "; ".join(out) or None
+
+
+def _from_document(doc, view: PageView, template: SiteTemplate | None):  # noqa: ANN001,ANN202
+    """Extracted from one trafilatura result; a reason for a page that is not an article,
+    _TOO_SHORT for too little text."""
+    root = view.tree
     removed: dict[str, int] = {}
-    paragraphs, images, byline, captions = paragraphs_and_images(doc.body, url)
+    paragraphs, images, byline, captions = paragraphs_and_images(doc.body, view.base_url)
     if captions:
         removed["captions"] = captions
-    title = norm_space(doc.title or "") or None
-    published = find_published(root, paragraphs)
+    title = find_title(view, norm_space(doc.title or "") or None)
+    published = find_published(view, paragraphs)
 
     captions_on_page = _page_captions(root)
     loose = [p for p in paragraphs if block_key(p) in captions_on_page]
@@ -457,30 +650,33 @@ def _from_document(doc, root: lhtml.HtmlElement, url: str, template: SiteTemplat
         return _TOO_SHORT
     links = link_words(root)
     if _linked_share(links, paragraphs) > MAX_LINKED_SHARE:
-        return None
+        return "listing: the main text is mostly link text"
     if _teaser_share(root, paragraphs) > MAX_LINKED_SHARE:
-        return None
+        return "listing: the main text is mostly teaser summaries"
+    if published is None and doc.date:  # htmldate, run by trafilatura on our tree
+        published = date_from_html(root, view.url, raw=doc.date)
+    reason = not_article_reason(view, links, paragraphs, published is not None)
+    if reason:
+        return reason
     # After the listing checks (which need them): headline links trafilatura kept as lines
     # ("Tin liên quan", "Đọc nhiều" lists next to the article) leave the text.
     paragraphs, n = _drop_link_lines(links, paragraphs)
     if n:
         removed["link_lines"] = n
 
-    lead = find_lead(root, paragraphs, title)
-    author = norm_space(doc.author or "") or byline
-    lang = _meta(root, "og:locale", "language", "content-language")
-    html_lang = root.get("lang") or (lang[:2].lower() if lang else None)
+    lead = find_lead(view, paragraphs, title)
+    author = clean_authors(norm_space(doc.author or "") or byline, view)
     return Extracted(
         title=title,
         lead=lead,
         paragraphs=paragraphs,
-        author=author or None,
+        author=author,
         published_at=published,
         images=images,
-        attachments=attachments_in_text(root, paragraphs, url),
+        attachments=attachments_in_text(root, paragraphs, view.base_url),
         tags=_tags(doc.tags or []),
-        canonical_url=_canonical(root, url),
-        language=(html_lang or "").split("-")[0].lower() or None,
+        canonical_url=view.canonical,
+        language=view.language,
         removed=removed,
     )
 
@@ -496,10 +692,3 @@ def _tags(raw: list[str]) -> list[str]:
                 seen.add(block_key(tag))
                 out.append(tag)
     return out[:20]
-
-
-def _canonical(root: lhtml.HtmlElement, url: str) -> str | None:
-    for link in root.iter("link"):
-        if (link.get("rel") or "").lower() == "canonical" and link.get("href"):
-            return urljoin(url, link.get("href").strip())
-    return _meta(root, "og:url")

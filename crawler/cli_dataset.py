@@ -116,10 +116,11 @@ def compute_stats(out: str | Path) -> dict[str, Any]:
     """Rows per site/year, duplicates and empty fields of the dataset (newest rows)."""
     import pyarrow.compute as pc
 
-    from micnews.cleaners.dataset import data_files, load, partition_year
+    from micnews.cleaners.dataset import data_files, load, partition_year, sweep_temp_files
     from micnews.cleaners.storage import locate
 
     fs = locate(out).filesystem
+    swept = sweep_temp_files(out)  # a killed writer's temp file is no part of the dataset
     table = load(out, dedupe=True).to_table()
     sites = table.column("site").to_pylist()
     years = [partition_year(d) for d in table.column("published_at").to_pylist()]
@@ -147,6 +148,7 @@ def compute_stats(out: str | Path) -> dict[str, Any]:
         "same_content_hash": same_hash,
         "marked": int(pc.sum(pc.is_valid(table.column("dup_of"))).as_py() or 0),
         "empty": _empty_counts(table),
+        "temp_files_removed": swept,
         "extraction": _extraction_counts(table),
     }
 
@@ -244,7 +246,7 @@ def export(
         ExportFormat.jsonl),
     out: OutOption = "output",
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Write to FILE instead of stdout.")] = None,
+        "--output", "-o", help="Write the records to FILE instead of stdout.")] = None,
 ) -> None:
     """Export the newest row of each article as JSON Lines (published_at in +07:00)."""
     _checked(out)

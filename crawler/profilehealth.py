@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from micnews.cleaners.record import EXTRACTIONS, Record
+from micnews.crawler.exitcodes import EXIT_PROFILE_ROT
 
-EXIT_PROFILE_ROT = 4  # the run finished, but a site's family profile no longer fits it
 ROT_SHARE = 0.5  # more than this share of a site's article pages fell back…
 ROT_MIN_PAGES = 3  # …out of at least this many articles
 FIELDS = ("title", "published_at", "author", "source", "lead")

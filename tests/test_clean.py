@@ -254,12 +254,12 @@ def test_profiled_page_in_an_unknown_theme_falls_back_to_generic() -> None:
 
 def test_clean_many_hands_each_site_its_template(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[object] = []
-    real = clean_mod.extract_generic
+    real = clean_mod.extract_generic_or_reason
 
-    def spy(html: str, url: str, template: object = None):
+    def spy(view: object, url: str, template: object = None):
         seen.append(template)
-        return real(html, url, template)
+        return real(view, url, template)
 
-    monkeypatch.setattr(clean_mod, "extract_generic", spy)
+    monkeypatch.setattr(clean_mod, "extract_generic_or_reason", spy)
     clean_many([page_of("unknown_liferay_hanoi")] * 3)
     assert len(seen) == 3 and all(t is not None and t.pages_seen == 3 for t in seen)

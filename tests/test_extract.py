@@ -28,7 +28,7 @@ def load(name: str) -> tuple[dict, lhtml.HtmlElement]:
 
 def test_profiles_load_once_as_frozen_data() -> None:
     profiles = load_profiles()
-    assert [p.name for p in profiles] == ["mic_current", "mic_legacy", "nukeviet3", "nukeviet4"]
+    assert [p.name for p in profiles] == ["mic_legacy", "nukeviet3", "nukeviet4", "vccorp_cms"]
     assert load_profiles() is profiles  # cached
     with pytest.raises(AttributeError):
         profiles[0].name = "x"  # type: ignore[misc]
@@ -195,7 +195,7 @@ def test_default_markers_catch_known_furniture(para: str) -> None:
     ],
 )
 def test_article_text_is_not_boilerplate(para: str) -> None:
-    assert not is_boilerplate(para, DEFAULT_MARKERS + get_profile("mic_current").markers)
+    assert not is_boilerplate(para, DEFAULT_MARKERS + get_profile("vccorp_cms").markers)
 
 
 def test_strip_boilerplate_cuts_other_news_and_scrubs_upload_paths() -> None:

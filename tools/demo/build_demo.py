@@ -1,13 +1,13 @@
 # ruff: noqa: E501  (HTML templates and prose are written as they read, not wrapped)
 """Generate the static demo sites and the test fixture sites from article data.
 
-``python -m micnews.crawler.demo.build_demo`` rewrites ``crawler/demo/site/`` and
-``crawler/demo/expected.json`` from :mod:`micnews.crawler.demo.content`, and
+``python tools/demo/build_demo.py`` rewrites ``crawler/demo/site/`` and
+``crawler/demo/expected.json`` from ``tools/demo/content.py``, and
 ``tests/fixtures/sites/`` (+ its ``expected.json``) from ``tests/fixtures/sites/_content.py``.
 The output is deterministic, so re-running it reproduces the committed files exactly.
 
 Each site is rendered in its family's markup (see ``shared/SITES.md``): the SharePoint
-mic.gov.vn portal (``mic_legacy``), the current mic.gov.vn portal (``mic_current``) and a
+mic.gov.vn portal (``mic_legacy``), the current mic.gov.vn portal (``vccorp_cms``) and a
 provincial NukeViet site (``nukeviet``, 4.x pages plus a few 3.x-style ones). The
 ``expected.json`` entries are derived from the same data as the HTML, so the two cannot drift.
 
@@ -35,8 +35,9 @@ from types import ModuleType
 from typing import Any
 from zoneinfo import ZoneInfo
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parent  # tools/demo: the generator and its article data
 REPO = HERE.parents[1]
+DEMO = REPO / "crawler" / "demo"  # what ships: the built site and its expected records
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 WEEKDAYS = ["Thứ hai", "Thứ ba", "Thứ tư", "Thứ năm", "Thứ sáu", "Thứ bảy", "Chủ nhật"]
 TINY_PDF = (
@@ -1012,7 +1013,7 @@ def build_nukeviet(site: Site) -> None:
     site.add("/uploads/van-ban/ke-hoach-chuyen-doi-so.pdf", TINY_PDF)
 
 
-BUILDERS = {"mic_legacy": (build_legacy, legacy_url), "mic_current": (build_current, current_url),
+BUILDERS = {"mic_legacy": (build_legacy, legacy_url), "vccorp_cms": (build_current, current_url),
             "nukeviet": (build_nukeviet, nv_url)}
 
 
@@ -1045,7 +1046,7 @@ def _load(path: Path) -> ModuleType:
 def main() -> int:
     """Rebuild the demo site and the test fixture sites."""
     demo = _load(HERE / "content.py")
-    build(demo.SITES, HERE / "site", HERE / "expected.json")
+    build(demo.SITES, DEMO / "site", DEMO / "expected.json")
     fixtures = REPO / "tests" / "fixtures" / "sites"
     if (fixtures / "_content.py").exists():
         build(_load(fixtures / "_content.py").SITES, fixtures, fixtures / "expected.json")

@@ -1,0 +1,255 @@
+"""One parsed view of a page: decoded once, parsed once, read by every cleaning step.
+
+Every step of the cleaner (family detection, the profile path, the generic path with
+trafilatura and htmldate, template learning, the article-or-not evidence) reads the same
+:class:`PageView`: the decoded text, one lxml tree, and what the head says about the page
+(meta tags, JSON-LD objects, language, canonical and base URL, ``<title>``), each
+computed once (Fundus precomputes the same per page).
+
+Bounded work: before the expensive steps (decoding, parsing) the bytes are checked against
+:class:`Limits` with C-speed counts (size, tags, links); after parsing, the tree's node
+count. A page over a limit is refused with a reason, never parsed whole; nesting depth is
+bounded by the parser itself (libxml2 stops at 256 levels).
+
+Comments are not part of the tree: saving tools (HTTrack, wget, "saved from url") leave
+their own dates in comments, and no step reads comments.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from urllib.parse import urljoin
+
+from lxml import etree
+from lxml import html as lhtml
+
+from micnews.cleaners.decode import Decoded, decode_html
+from micnews.cleaners.record import Page
+from micnews.cleaners.textnorm import norm_space
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one page may cost before it is refused (checked before decoding/parsing).
+
+    A large news article is about 0.5-2 MB with 5-20 thousand tags and under 3 000 links;
+    the limits leave an order of magnitude of room (a 20 MB page of real paragraphs, the
+    crawl's download limit, still passes) and stop pages built to exhaust a parser (a
+    million empty tags, 100 000 links).
+    """
+
+    max_bytes: int = 20 * 1024 * 1024  # = the crawl's DOWNLOAD_MAXSIZE
+    max_tags: int = 500_000
+    max_links: int = 20_000
+    # Depth needs no check of ours: libxml2 (without XML_PARSE_HUGE, as lxml's HTMLParser
+    # runs) stops nesting at 256 levels while it parses.
+    # past this many tags, a page must average this many bytes per tag: real pages hold
+    # 40-80 (text, attributes, scripts), a page of empty tags 3-4.
+    dense_tags: int = 50_000
+    min_bytes_per_tag: int = 12
+
+
+DEFAULT_LIMITS = Limits()
+
+_BINARY_MAGIC = (b"%PDF", b"PK\x03\x04", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\xd0\xcf\x11\xe0")
+_HTML_HINT = re.compile(
+    rb"<(?:!doctype\s+html|html|head|body|title|meta|div|p|table|span|a|br|h[1-6]|script|"
+    rb"link|style|font|center|form|ul|li|img|frameset|article|section|main)[\s>/]",
+    re.IGNORECASE,
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
+_PARSER = lhtml.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
+_ARTICLE_TYPES = frozenset(
+    "article newsarticle reportagenewsarticle analysisnewsarticle blogposting "
+    "opinionnewsarticle reviewnewsarticle backgroundnewsarticle scholarlyarticle "
+    "techarticle liveblogposting socialmediaposting".split()
+)
+
+
+def _utf16_text(head: bytes) -> bytes | None:
+    """``head`` as ASCII-ish bytes when it is UTF-16 without a BOM (every other byte NUL)."""
+    if len(head) < 16:
+        return None
+    for start in (0, 1):
+        if head[start::2].count(0) > 0.9 * len(head[start::2]):
+            return head[1 - start :: 2]
+    return None
+
+
+def html_problem(body: bytes, content_type: str | None) -> str | None:
+    """Why these bytes are not an HTML page (None when they are).
+
+    Sniffing never refuses an HTML document: any charset (UTF-16 without a BOM too), any
+    line ending, with or without a doctype; a tag anywhere in the first 64 KB will do.
+    """
+    if not body or not body.strip():
+        return "empty body"
+    head = body[:65536].lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n")
+    if head.startswith(_BINARY_MAGIC):
+        return "binary body"
+    ctype = (content_type or "").split(";")[0].strip().lower()
+    if ctype and "html" not in ctype and "xml" not in ctype and ctype != "text/plain":
+        return f"not html: {ctype}"
+    if not ctype or ctype == "text/plain":
+        if b"\x00" in head[:4096]:
+            head = _utf16_text(body[:131072]) or b""
+        if not _HTML_HINT.search(head):
+            return "not html"
+    return None
+
+
+def limits_problem(body: bytes, limits: Limits = DEFAULT_LIMITS) -> str | None:
+    """Why these bytes are too costly to parse (None when they are not): size, tag and
+    link counts, each a C-speed scan of the bytes."""
+    if len(body) > limits.max_bytes:
+        return f"too large: {len(body)} bytes > {limits.max_bytes}"
+    tags = body.count(b"<")
+    if tags > limits.max_tags:
+        return f"too many tags: {tags} > {limits.max_tags}"
+    if tags > limits.dense_tags and len(body) < limits.min_bytes_per_tag * tags:
+        return f"too many tags: {tags} tags in {len(body)} bytes (markup without content)"
+    links = body.count(b"<a ") + body.count(b"<A ") + body.count(b"<a\n")
+    if links > limits.max_links:
+        return f"too many links: {links} > {limits.max_links}"
+    return None
+
+
+def parse_html(text: str) -> lhtml.HtmlElement | None:
+    """Parse decoded HTML once, without comments (None when lxml finds no document)."""
+    # lxml refuses str input with an XML declaration, and control characters in text it
+    # is later asked to set
+    text = _CONTROL.sub("", _XML_DECL.sub("", text, count=1))
+    try:
+        return lhtml.document_fromstring(text, parser=_PARSER)
+    except (etree.ParserError, ValueError, TypeError):
+        return None
+
+
+@dataclass
+class PageView:
+    """A decoded, parsed page and what its head says, each read once."""
+
+    url: str
+    decoded: Decoded
+    tree: lhtml.HtmlElement
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def html(self) -> str:
+        return self.decoded.html
+
+    def reparsed(self) -> PageView:
+        """The same page with a fresh tree (after a step that edits its tree)."""
+        tree = parse_html(self.html)
+        return PageView(self.url, self.decoded, self.tree if tree is None else tree, self.headers)
+
+    @cached_property
+    def meta(self) -> dict[str, str]:
+        """``<meta>`` contents by lower-cased property/name/itemprop (first non-empty wins)."""
+        out: dict[str, str] = {}
+        for el in self.tree.iter("meta"):
+            key = (el.get("property") or el.get("name") or el.get("itemprop") or "").lower()
+            value = norm_space(el.get("content") or "")
+            if key and value and key not in out:
+                out[key] = value
+        return out
+
+    @cached_property
+    def json_ld(self) -> list[dict]:
+        """Every JSON-LD object of the page, ``@graph`` members and nested objects flattened."""
+        found: list[dict] = []
+        for script in self.tree.iter("script"):
+            if (script.get("type") or "").lower() != "application/ld+json":
+                continue
+            try:
+                data = json.loads(script.text or "")
+            except ValueError:
+                continue
+            stack = [data]
+            while stack and len(found) < 500:
+                item = stack.pop(0)
+                if isinstance(item, list):
+                    stack.extend(item)
+                elif isinstance(item, dict):
+                    found.append(item)
+                    stack.extend(v for v in item.values() if isinstance(v, dict | list))
+        return found
+
+    @cached_property
+    def json_ld_types(self) -> frozenset[str]:
+        """Lower-cased ``@type`` values of the JSON-LD objects."""
+        types: set[str] = set()
+        for item in self.json_ld:
+            value = item.get("@type")
+            for t in value if isinstance(value, list) else [value]:
+                if isinstance(t, str):
+                    types.add(t.lower())
+        return frozenset(types)
+
+    @cached_property
+    def article_markup(self) -> bool:
+        """The page declares itself an article in structured data: a JSON-LD Article
+        type, an ``itemtype`` schema.org Article, or ``article:published_time``.
+        (``og:type=article`` is not enough: many portals put it on every page.)"""
+        if self.json_ld_types & _ARTICLE_TYPES or "article:published_time" in self.meta:
+            return True
+        return any("article" in (el.get("itemtype") or "").lower()
+                   for el in self.tree.xpath("//*[@itemtype]"))
+
+    @cached_property
+    def title_tag(self) -> str | None:
+        el = self.tree.find(".//title")
+        return norm_space(el.text_content()) or None if el is not None else None
+
+    @cached_property
+    def base_url(self) -> str:
+        """The base for relative links (``<base href>`` when present)."""
+        for base in self.tree.iter("base"):
+            if base.get("href"):
+                return urljoin(self.url, base.get("href").strip())
+        return self.url
+
+    @cached_property
+    def canonical(self) -> str | None:
+        for link in self.tree.iter("link"):
+            if (link.get("rel") or "").lower() == "canonical" and link.get("href"):
+                return urljoin(self.url, link.get("href").strip())
+        og = self.meta.get("og:url")
+        return urljoin(self.url, og) if og else None
+
+    @cached_property
+    def language(self) -> str | None:
+        """Two-letter language from ``<html lang>``, else ``og:locale``/``content-language``."""
+        lang = self.tree.get("lang") or self.tree.get("xml:lang")
+        if not lang:
+            lang = next((self.meta[k] for k in ("og:locale", "language", "content-language")
+                         if k in self.meta), None)
+        lang = (lang or "").strip().replace("_", "-").split("-")[0].lower()
+        return lang or None
+
+
+def build_view(page: Page, limits: Limits = DEFAULT_LIMITS) -> PageView | str:
+    """The page's view, or the reason it cannot have one (not HTML, over a limit, unparsable)."""
+    if page.status >= 400:
+        return f"http status {page.status}"
+    content_type = page.header("content-type")
+    problem = html_problem(page.body, content_type) or limits_problem(page.body, limits)
+    if problem:
+        return problem
+    decoded = decode_html(page.body, content_type)
+    tree = parse_html(decoded.html)
+    if tree is None:
+        return "unparsable html"
+    return PageView(page.url, decoded, tree, dict(page.headers))
+
+
+def view_of_html(html: str, url: str) -> PageView | None:
+    """A view of already decoded HTML (tests, callers holding text); None if unparsable."""
+    tree = parse_html(html)
+    if tree is None:
+        return None
+    return PageView(url, Decoded(html, "utf-8", "given"), tree)

@@ -1,0 +1,87 @@
+"""Issue 12: one parsed page view, HTML sniffing that never refuses HTML, and bounded work on
+pathological pages (the pages finish without exception here; their CPU time and memory are
+measured by bench/pathological.py, never in a test)."""
+
+from __future__ import annotations
+
+import codecs
+
+import pytest
+
+from micnews.cleaners.clean import clean
+from micnews.cleaners.pageview import (
+    Limits,
+    PageView,
+    build_view,
+    html_problem,
+    limits_problem,
+)
+from micnews.cleaners.record import NotArticle, Page
+from tests.test_realpages import REAL
+
+URL = "https://example.vn/a.html"
+
+
+def test_a_million_empty_tags_is_refused_before_parsing() -> None:
+    body = b"<html><body>" + b"<b></b>" * 1_000_000 + b"</body></html>"
+    result = clean(Page(URL, body, {}))
+    assert isinstance(result, NotArticle) and result.reason.startswith("too many tags")
+
+
+def test_a_hundred_thousand_links_is_refused_before_parsing() -> None:
+    body = b"<html><body>" + b"".join(
+        b'<a href="/p%d">link %d</a> ' % (i, i) for i in range(100_000)) + b"</body></html>"
+    result = clean(Page(URL, body, {}))
+    assert isinstance(result, NotArticle) and result.reason.startswith("too many links")
+
+
+def test_empty_markup_under_the_tag_limit_is_refused_by_density() -> None:
+    body = b"<html><body><p>" + b"word " * 300 + b"</p>" + b"<i></i>" * 100_000 + b"</body>"
+    assert "markup without content" in (limits_problem(body) or "")
+
+
+def test_limits_are_settings_not_constants() -> None:
+    body = b"<html><body>" + b"<p>a</p>" * 50 + b"</body></html>"
+    assert limits_problem(body) is None
+    assert "too many tags" in (limits_problem(body, Limits(max_tags=20)) or "")
+    assert "too large" in (limits_problem(body, Limits(max_bytes=10)) or "")
+
+
+def test_nesting_depth_is_bounded_by_the_parser() -> None:
+    view = build_view(Page(URL, b"<html><body>" + b"<div>" * 5_000 + b"x", {}))
+    assert isinstance(view, PageView)
+    deepest = max(len(list(el.iterancestors())) for el in view.tree.iter())
+    assert deepest <= 256
+
+
+@pytest.mark.parametrize("newline", [b"\n", b"\r\n", b"\r"])
+@pytest.mark.parametrize("doctype", [b"<!DOCTYPE html>", b""])
+def test_sniffing_never_refuses_html(newline: bytes, doctype: bytes) -> None:
+    page = (doctype + newline + b"<!-- " + b"x" * 5000 + b" -->" + newline
+            + b"<table><tr><td>Tin t\xe1\xbb\xa9c</td></tr></table>").replace(b"\n", newline)
+    assert html_problem(page, None) is None
+    for codec in ("utf-16-le", "utf-16-be"):  # UTF-16 without a BOM
+        assert html_problem(page.decode("utf-8").encode(codec), None) is None
+    assert html_problem(codecs.BOM_UTF8 + page, "text/plain") is None
+
+
+def test_sniffing_still_refuses_what_is_not_html() -> None:
+    assert html_problem(b"%PDF-1.4 ...", None) == "binary body"
+    assert html_problem(b"just some words, no markup at all", None) == "not html"
+    assert html_problem(b"", None) == "empty body"
+
+
+def test_the_view_reads_the_head_once_and_drops_saving_tool_comments() -> None:
+    path = REAL / "sotttt_hanoi_gov_vn" / "lien-he.html"
+    if not path.exists():
+        pytest.skip("../shared/realpages absent")
+    view = build_view(Page("https://sotttt.hanoi.gov.vn/lien-he", path.read_bytes(), {}))
+    assert isinstance(view, PageView)
+    assert view.language == "vi"
+    assert view.title_tag == "Liên hệ - Sở Thông Tin Và Truyền Thông"
+    assert view.canonical == "https://sotttt.hanoi.gov.vn/lien-he.html"
+    # the HTTrack comment "Mirrored from ... Sat, 27 Aug 2022" is not in the tree
+    from lxml import etree
+
+    assert not any(isinstance(n, etree._Comment) for n in view.tree.iter())
+    assert "HTTrack" not in "".join(view.tree.itertext())
