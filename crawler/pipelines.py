@@ -8,6 +8,7 @@ remembers every page and the Parquet step commits URLs once their batch is on di
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -111,6 +112,9 @@ class CleanPipeline:
                 self._release(site)
         for step, n in removed.items():
             self.stats.inc_value(f"micnews/removed/{step}", n)
+        if isinstance(result, Record) and item.archive:  # an archived copy (crawler/archive.py)
+            result = dataclasses.replace(result, archived_at=item.archived_at,
+                                         archive=item.archive)
         try:
             return self._route(item, result)
         except Exception as exc:  # the crawl state could not remember the page
@@ -230,6 +234,8 @@ class ParquetPipeline:
             self.stats.set_value("micnews/temp_files_removed", swept)
         self.writer = DatasetWriter(settings.get("MICNEWS_OUT", "output"),
                                     batch_size=settings.getint("MICNEWS_BATCH_SIZE", 500))
+        # names this run's part-<id>-… files, so `micnews report` can tell which run wrote a row
+        self.stats.set_value("micnews/dataset_run_id", self.writer.run_id)
         self.flush_seconds = settings.getfloat("MICNEWS_FLUSH_SECONDS", 30.0)
         self._committed = 0  # files of self.writer.files whose URLs are committed
         self._last_flush = time.monotonic()
