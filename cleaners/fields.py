@@ -24,7 +24,7 @@ from micnews.cleaners.profile import css
 from micnews.cleaners.textnorm import norm_key, norm_space
 
 CONTAINER_LEVELS = 4  # how far above the body the article's container may be
-AFTER_BODY_ELEMENTS = 12  # labelled lines are looked for in this many elements after the body
+AFTER_BODY_ELEMENTS = 12  # elements after (then before) the body searched for labelled lines
 
 
 @dataclass(frozen=True)
@@ -128,23 +128,27 @@ def container_of(body: lhtml.HtmlElement) -> lhtml.HtmlElement:
     return fallback if fallback is not None else body
 
 
-def elements_after(body: lhtml.HtmlElement, limit: int = AFTER_BODY_ELEMENTS
-                   ) -> list[lhtml.HtmlElement]:
-    """Elements that follow the body inside its container, in reading order."""
+def elements_around(body: lhtml.HtmlElement, limit: int = AFTER_BODY_ELEMENTS
+                    ) -> list[lhtml.HtmlElement]:
+    """Elements around the body inside its container: those after it first (in reading
+    order), then those before it (nearest first: a meta list above the body)."""
     stop = container_of(body)
-    out: list[lhtml.HtmlElement] = []
+    after: list[lhtml.HtmlElement] = []
+    before: list[lhtml.HtmlElement] = []
     node = body
-    while node is not None and node is not stop and len(out) < limit:
-        out.extend(s for s in node.itersiblings() if isinstance(s.tag, str))
+    while node is not None and node is not stop:
+        after.extend(s for s in node.itersiblings() if isinstance(s.tag, str))
+        before.extend(s for s in node.itersiblings(preceding=True) if isinstance(s.tag, str))
         node = node.getparent()
-    return out[:limit]
+    return after[:limit] + before[:limit]
 
 
 def bylines_after(body: lhtml.HtmlElement) -> tuple[str | None, str | None]:
-    """``(author, source)`` from labelled lines in the elements after the body (label in
-    ``<strong>`` or value in ``<strong>``, one line or split by ``<br>``, any alignment)."""
+    """``(author, source)`` from labelled lines in the elements after the body, then before
+    it, inside the article's container (label in ``<strong>`` or value in ``<strong>``, one
+    line or split by ``<br>``, any alignment, any element: ``p``, ``div``, ``span``, ``li``)."""
     author = source = None
-    for el in elements_after(body):
+    for el in elements_around(body):
         for line in lines_of(el):
             a, s = labelled_value(line)
             author, source = author or a, source or s
