@@ -69,9 +69,8 @@ def crawl(
     Exit codes: 0 done, 1 nothing could be fetched, 2 bad usage, 3 interrupted
     (everything written so far stays), 75 another run of the same site is going on.
     """
-    from micnews.crawler.lock import EXIT_LOCKED, AlreadyRunning
-    from micnews.crawler.run import CrawlError, run_crawl
-
+    # usage checks first, before the crawl machinery (scrapy, trafilatura, pyarrow) is imported:
+    # a mistake is one error line at once
     _check_writable(out)
     settings: dict[str, object] = {"LOG_LEVEL": log_level.upper(), "MICNEWS_REFRESH": refresh}
     settings.update(_parse_set_options(set_ or []))
@@ -86,6 +85,15 @@ def crawl(
     if seed:
         _seed(list(targets or []), redis_url or "", settings, sites_file)
         return
+    if not demo:
+        try:  # fail fast, before the engine starts, on a bad name or sites file
+            chosen = resolve_targets(list(targets or []), load_sites(sites_file))
+        except SiteConfigError as exc:
+            raise fail(str(exc)) from None
+
+    from micnews.crawler.lock import EXIT_LOCKED, AlreadyRunning
+    from micnews.crawler.run import CrawlError, run_crawl
+
     try:
         if demo:
             from micnews.crawler.demo.server import start_demo
@@ -97,8 +105,6 @@ def crawl(
                 err.print(f"demo sites: {', '.join(urls)}", highlight=False)
                 summary = run_crawl(urls, out=out, max_pages=max_pages, settings=settings)
         else:
-            # fail fast, before the engine starts, on a bad name or sites file
-            chosen = resolve_targets(list(targets or []), load_sites(sites_file))
             summary = run_crawl(list(targets or []) or [s.name for s in chosen], out=out,
                                 max_pages=max_pages, settings=settings, sites_file=sites_file,
                                 redis_url=redis_url)
@@ -125,11 +131,13 @@ def _parse_set_options(pairs: list[str]) -> dict[str, object]:
     """``-s NAME=VALUE`` pairs as settings. A value for a dict setting (or one that looks like
     a JSON object) must parse as JSON, as Scrapy's ``getdict`` will parse it: checked here, so a
     typo is one error line before the crawl starts, not a traceback from inside the engine."""
+    parsed: dict[str, object] = {}
+    if not pairs:
+        return parsed
     from scrapy.settings import default_settings
 
     from micnews.crawler import settings as project_settings
 
-    parsed: dict[str, object] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
         name = name.strip()
@@ -291,16 +299,19 @@ def _render(records: list[Record], fmt: Format) -> str:
 def _check_writable(out: str | Path, local_only: str | None = None) -> None:
     """Fail (one line) unless ``out`` can be written: a folder we can create and write,
     or a filesystem URI that answers (its local staging folder writable too)."""
-    from micnews.cleaners.storage import StorageError, check_reachable, locate, require_local
+    if "://" in str(out):  # a URI: pyarrow's filesystems (a plain path needs no pyarrow)
+        from micnews.cleaners.storage import StorageError, check_reachable, locate, require_local
 
-    try:
-        location = locate(out)
-        if local_only:
-            require_local(out, local_only)
-        check_reachable(location)
-    except StorageError as exc:
-        raise fail(str(exc)) from None
-    folder = location.staging
+        try:
+            location = locate(out)
+            if local_only:
+                require_local(out, local_only)
+            check_reachable(location)
+        except StorageError as exc:
+            raise fail(str(exc)) from None
+        folder = location.staging
+    else:
+        folder = Path(out)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
