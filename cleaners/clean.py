@@ -22,7 +22,8 @@ from micnews.cleaners.boilerplate import Markers, strip_boilerplate
 from micnews.cleaners.dates import date_from_html, date_from_url
 from micnews.cleaners.decode import decode_html
 from micnews.cleaners.detect import detect_family
-from micnews.cleaners.extract import extract_with_profile
+from micnews.cleaners.fallback import extract_family
+from micnews.cleaners.fields import split_repeated_tag
 from micnews.cleaners.generic import extract_generic, page_blocks
 from micnews.cleaners.lead import dedupe_lead, split_source_tag
 from micnews.cleaners.record import VN_TZ, Extracted, NotArticle, Page, Record, utcnow
@@ -142,17 +143,16 @@ def _clean(page: Page, template: SiteTemplate | None, removed: Counter[str]) -> 
 
     # 3. site family from the page itself, then the profile path
     profile = detect_family(tree, url, decoded.html)
-    family, extractor = "generic", GENERIC_EXTRACTOR
+    family, extractor, extraction = "generic", GENERIC_EXTRACTOR, "generic"
     extracted: Extracted | None = None
     markers: Markers | None = None
-    if profile is not None:
-        article_signals = looks_like_article(tree)
-        extracted = extract_with_profile(tree, url, profile)
-        if extracted is not None:
-            family, extractor = profile.name, profile.extractor
-            markers = profile.markers
-        elif not article_signals:
-            return NotArticle(url, "no article body (listing or home page)", profile.name)
+    if profile is not None:  # profile → field fallbacks → generic path (cleaners/fallback.py)
+        extracted, extraction = extract_family(
+            tree, decoded.html, url, profile, template, looks_like_article(tree))
+        if extracted is None:
+            return NotArticle(url, extraction, profile.name)
+        family, markers = profile.name, profile.markers
+        extractor = GENERIC_EXTRACTOR if extraction == "generic_fallback" else profile.extractor
 
     # 4. generic path: unknown family, or a profiled page whose article the profile missed
     if extracted is None:
@@ -163,6 +163,9 @@ def _clean(page: Page, template: SiteTemplate | None, removed: Counter[str]) -> 
             return NotArticle(url, "no article text", family)
         if extracted.lead and not extracted.source:
             extracted.source, extracted.lead = split_source_tag(extracted.lead)
+    if extracted.lead:  # a source tag of any case, when the same text follows
+        tag, extracted.lead = split_repeated_tag(extracted.lead, extracted.paragraphs)
+        extracted.source = extracted.source or tag
 
     # 5. known boilerplate (profile markers plus the cross-family defaults)
     paragraphs, n = strip_boilerplate(extracted.paragraphs, markers)
@@ -202,6 +205,8 @@ def _clean(page: Page, template: SiteTemplate | None, removed: Counter[str]) -> 
         content_hash=hashlib.sha1(norm_key(text).encode("utf-8")).hexdigest(),
         fetched_at=_utc(page.fetched_at),
         extractor=extractor,
+        extraction=extraction,
+        fallback_fields=sorted(set(extracted.fallbacks)),
     )
 
 

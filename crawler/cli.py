@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import os
 import sys
 from datetime import date
@@ -15,6 +16,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from micnews.crawler.exitcodes import EXIT_USAGE
 from micnews.crawler.sites import SiteConfigError, load_sites, resolve_targets
 
 if TYPE_CHECKING:
@@ -32,7 +34,7 @@ app = typer.Typer(
 err = Console(stderr=True)
 
 
-def fail(message: str, code: int = 2) -> typer.Exit:
+def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
     """Print a one-line error and return the exit to raise."""
     err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
@@ -49,7 +51,8 @@ def crawl(
     since: Annotated[str | None, typer.Option(
         help="Write only articles published on or after this date (YYYY-MM-DD).")] = None,
     refresh: Annotated[bool, typer.Option(
-        "--refresh", help="Fetch articles already in the dataset again.")] = False,
+        "--refresh", help="Fetch articles already in the dataset again (a new row only "
+        "for those whose text changed).")] = False,
     demo: Annotated[bool, typer.Option(
         "--demo", help="Crawl the bundled demo site, served on 127.0.0.1 (no network).")] = False,
     sites_file: Annotated[Path | None, typer.Option(help="Sites file (TOML).")] = None,
@@ -67,11 +70,14 @@ def crawl(
     """Crawl sites and append clean articles to the Parquet dataset.
 
     Exit codes: 0 done, 1 nothing could be fetched, 2 bad usage, 3 interrupted
-    (everything written so far stays), 75 another run of the same site is going on.
+    (everything written so far stays), 74 the disk is full, 75 another run of the same
+    site is going on (crawler/exitcodes.py).
     """
     # usage checks first, before the crawl machinery (scrapy, trafilatura, pyarrow) is imported:
     # a mistake is one error line at once
     _check_writable(out)
+    # a full disk is said once, by this command's `error:` line (scrapy crawl logs it)
+    logging.getLogger("micnews.crawler.diskfull").setLevel(logging.CRITICAL)
     settings: dict[str, object] = {"LOG_LEVEL": log_level.upper(), "MICNEWS_REFRESH": refresh}
     settings.update(_parse_set_options(set_ or []))
     if since:
@@ -91,7 +97,9 @@ def crawl(
         except SiteConfigError as exc:
             raise fail(str(exc)) from None
 
-    from micnews.crawler.lock import EXIT_LOCKED, AlreadyRunning
+    from micnews.crawler.diskfull import DiskFull
+    from micnews.crawler.exitcodes import EXIT_DISK_FULL, EXIT_FAILED, EXIT_LOCKED
+    from micnews.crawler.lock import AlreadyRunning
     from micnews.crawler.run import CrawlError, run_crawl
 
     try:
@@ -112,14 +120,22 @@ def crawl(
         raise fail(str(exc)) from None
     except AlreadyRunning as exc:
         raise fail(str(exc), code=EXIT_LOCKED) from None
+    except DiskFull as exc:
+        raise fail(str(exc), code=EXIT_DISK_FULL) from None
     except CrawlError as exc:
-        raise fail(str(exc), code=1) from None
+        raise fail(str(exc), code=EXIT_FAILED) from None
     table = Table(title="micnews crawl", show_header=False)
     for name, value in summary.rows:
         table.add_row(name, value)
     Console().print(table)
-    if summary.exit_code == 1:
-        raise fail("no page could be fetched", code=1)
+    from micnews.crawler.profilehealth import rotten, warning
+
+    for h in rotten(summary.stats):  # profile health: a redesign noticed the day it happens
+        err.print(f"warning: {warning(h)}", highlight=False)
+    if summary.error:
+        raise fail(summary.error, code=summary.exit_code)
+    if summary.exit_code == EXIT_FAILED:
+        raise fail("no page could be fetched", code=EXIT_FAILED)
     raise typer.Exit(summary.exit_code)
 
 
@@ -315,6 +331,11 @@ def _check_writable(out: str | Path, local_only: str | None = None) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
+        from micnews.crawler.diskfull import DiskFull, is_disk_full
+        from micnews.crawler.exitcodes import EXIT_DISK_FULL
+
+        if is_disk_full(exc):
+            raise fail(str(DiskFull(folder.parent, exc)), code=EXIT_DISK_FULL) from None
         raise fail(f"cannot create output folder {folder}: {exc.strerror or exc}") from None
     if not os.access(folder, os.W_OK):
         raise fail(f"output folder {folder} is not writable")

@@ -79,7 +79,7 @@ def test_layout_partitions_and_sanitizing(tmp_path):
     assert site_key("") == "_unknown"
     assert (articles_dir(tmp_path) / "site_key=mic.gov.vn" / f"year={UNKNOWN_YEAR}").is_dir()
     meta = pq.read_schema(w.files[0]).metadata
-    assert meta[b"micnews.schema_version"] == b"2"
+    assert meta[b"micnews.schema_version"] == b"3"
     md = pq.ParquetFile(w.files[0]).metadata
     assert md.row_group(0).column(0).compression == "ZSTD"
     # the real site survives in the column

@@ -69,4 +69,4 @@ def test_scrape_to_parquet(fixture_sites, fixture_expected, tmp_path):
     assert result.returncode == 0, result.stderr
     table = pq.read_table(out)
     assert table.column("title").to_pylist() == [want["title"]]
-    assert table.schema.metadata[b"micnews.schema_version"] == b"2"
+    assert table.schema.metadata[b"micnews.schema_version"] == b"3"
