@@ -72,7 +72,7 @@ import pyarrow.dataset as ds
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
-from micnews.cleaners.record import ARROW_SCHEMA, VN_TZ, Record
+from micnews.cleaners.record import ARROW_SCHEMA, VN_TZ, Record, record_keys
 from micnews.cleaners.storage import Location, StorageError, display, locate
 
 ARTICLES_DIR = "articles"
@@ -233,7 +233,8 @@ class DatasetWriter:
             self._buffer = [r for r in self._buffer if id(r) not in done]
             self.rows_written += len(records)
             self.files.append(final)
-            self.file_urls[final] = [r.url for r in records]
+            # with an archived copy's capture key too (crawl state: record_keys)
+            self.file_urls[final] = [k for r in records for k in record_keys(r.url, r.archived_at)]
             written.append(final)
             self.location.publish(final, keep_local=True)
             self._staged.append(final)
@@ -339,22 +340,33 @@ def read_columns(files: list[Path], columns: list[str] | None = None,
         return list(pool.map(lambda f: _read(f, columns, filesystem), files))
 
 
+def version_key(table: pa.Table) -> pa.ChunkedArray:
+    """Which rows are versions of one another: the ``url``, plus for an archived copy its
+    capture time (``--every-capture`` keeps each capture of a page)."""
+    url = table.column("url")
+    if "archived_at" not in table.column_names:
+        return url
+    at = pc.strftime(table.column("archived_at"), format="%Y%m%d%H%M%S")
+    return pc.if_else(pc.is_null(at), url, pc.binary_join_element_wise(url, at, "#"))
+
+
 def latest_masks(files: list[Path], tables: list[pa.Table] | None = None,
                  filesystem: pafs.FileSystem | None = None) -> dict[Path, pa.BooleanArray]:
     """Per file, which rows are the newest version of their URL.
 
     Newest ``fetched_at`` wins (null loses); ties go to the later file name (file
     names start with a UTC timestamp), then to the later row. ``tables``: the files'
-    ``url`` and ``fetched_at`` columns if already read.
+    ``url`` and ``fetched_at`` (and ``archived_at``) columns if already read. Archived
+    copies of a page captured at different times are different rows (:func:`version_key`).
     """
     if tables is None:
-        tables = read_columns(files, ["url", "fetched_at"], filesystem)
+        tables = read_columns(files, ["url", "fetched_at", "archived_at"], filesystem)
     sizes = [len(t) for t in tables]
     total = sum(sizes)
     if total == 0:
         return {path: pa.array([], pa.bool_()) for path in files}
     index = pa.Table.from_arrays(
-        [pa.chunked_array([t.column("url") for t in tables], pa.string()),
+        [pa.chunked_array([version_key(t) for t in tables], pa.string()),
          pa.chunked_array([t.column("fetched_at") for t in tables],
                           DATASET_SCHEMA.field("fetched_at").type),
          pa.array(np.repeat(np.arange(len(files), dtype=np.int32), sizes)),

@@ -86,8 +86,10 @@ class IncrementalMiddleware:
             return None
         fresh = (self.refresh or request.meta.get("micnews_refresh")
                  or request.meta.get("micnews_entry"))  # entry points are never skipped
+        # an archived capture is known by its original URL (and time): crawler/archive.py
+        key = request.meta.get("micnews_state_key", request.url)
         if (not fresh
-                and self.state.is_committed_article(request.url)):
+                and self.state.is_committed_article(key)):
             self.stats.inc_value("micnews/skipped_known")
             raise IgnoreRequest(f"already in the dataset: {request.url}")
         row = self.state.get(request.url)

@@ -8,6 +8,7 @@ remembers every page and the Parquet step commits URLs once their batch is on di
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -111,6 +112,9 @@ class CleanPipeline:
                 self._release(site)
         for step, n in removed.items():
             self.stats.inc_value(f"micnews/removed/{step}", n)
+        if isinstance(result, Record) and item.archive:  # an archived copy (crawler/archive.py)
+            result = dataclasses.replace(result, archived_at=item.archived_at,
+                                         archive=item.archive)
         try:
             return self._route(item, result)
         except Exception as exc:  # the crawl state could not remember the page

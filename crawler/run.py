@@ -81,7 +81,16 @@ class CrawlSummary:
             ("time", f"{self.seconds:.1f} s"),
             ("dataset", display(self.out).rstrip("/") + "/articles"),
             *((f"extraction {h.site} ({h.family})", h.line()) for h in health(self.stats)),
+            *self._archive_rows(),
         ]
+
+    def _archive_rows(self) -> list[tuple[str, str]]:
+        """``--archive``: what the index listed and which captures were fetched."""
+        if "micnews/archive/captures_chosen" not in self.stats:
+            return []
+        return [("archive captures: listed / chosen / fetched",
+                 " / ".join(str(self.get(f"micnews/archive/captures_{k}"))
+                            for k in ("listed", "chosen", "fetched")))]
 
 
 def run_crawl(
@@ -117,7 +126,12 @@ def run_crawl(
             # a remote dataset: the locks live in its local staging folder
             locks.enter_context(SiteLock(locate(out).staging, urlsplit(site.root).netloc))
         process = CrawlerProcess(project)
-        crawler = process.create_crawler(NewsSpider)
+        spider_cls: type[NewsSpider] = NewsSpider
+        if project.get("MICNEWS_ARCHIVE"):  # archived copies instead of the live site
+            from micnews.crawler.archive import ArchiveSpider
+
+            spider_cls = ArchiveSpider
+        crawler = process.create_crawler(spider_cls)
         started = time.monotonic()
         failures: list[Any] = []  # the crawl could not start (e.g. the disk is full)
         process.crawl(crawler, site=",".join(targets),

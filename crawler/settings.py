@@ -78,11 +78,20 @@ MICNEWS_SINCE = ""  # ISO date: write only articles published on or after it
 MICNEWS_FLUSH_SECONDS = 30.0
 MICNEWS_RETRY_BACKOFF = 1.0  # seconds before the first retry, doubled for each next one
 MICNEWS_RETRY_BACKOFF_MAX = 30.0
+MICNEWS_RETRY_AFTER_MAX = 600.0  # longest Retry-After (429/503) honoured, in seconds
 MICNEWS_WARC_MAX_BYTES = 1024**3
 MICNEWS_MAX_CALENDAR_PAGES = 60  # URLs per calendar (dates masked) before it is a trap
 MICNEWS_MAX_LISTING_PAGE = 1000
 MICNEWS_TEMPLATE_WARMUP = 8  # pages of an unprofiled site learned before its articles are cleaned
 MICNEWS_TEMPLATE_WAIT = 5.0  # seconds an unprofiled site's first articles may wait for that
+# archived copies (`micnews crawl --archive`, see crawler/archive.py; its politeness
+# defaults are ArchiveSpider.custom_settings)
+MICNEWS_ARCHIVE = ""  # "" = the live site; wayback | commoncrawl | commoncrawl:CC-MAIN-…
+MICNEWS_ARCHIVE_URL = ""  # "" = web.archive.org/web or index.commoncrawl.org
+MICNEWS_ARCHIVE_FROM = ""  # YYYY[-MM[-DD]]: captures from then on
+MICNEWS_ARCHIVE_TO = ""  # YYYY[-MM[-DD]]: captures until the end of that period
+MICNEWS_ARCHIVE_EVERY_CAPTURE = False  # every distinct capture, not only the last per URL
+MICNEWS_ARCHIVE_CDX_LIMIT = 5000  # index rows per Wayback Machine request (then resumeKey)
 # distributed crawl (`micnews crawl --redis URL`, see crawler/distributed.py)
 MICNEWS_REDIS_PREFIX = "micnews"  # Redis key prefix: one per dataset
 MICNEWS_REDIS_IDLE_SECONDS = 30.0  # a worker exits after the shared queue stayed empty this long

@@ -17,6 +17,8 @@ from typing import Any, Protocol
 
 import pyarrow.parquet as pq
 
+from micnews.cleaners.record import record_keys
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS urls (
     url TEXT PRIMARY KEY,
@@ -158,9 +160,15 @@ def commit_unknown_files(state: StateStore, known: set[str], dataset_files: Iter
         if path.name in known:
             continue
         try:
-            urls = pq.read_table(path, columns=["url"]).column("url").to_pylist()
+            names = pq.read_schema(path).names  # older files have no archived_at
+            table = pq.read_table(path, columns=[c for c in ("url", "archived_at")
+                                                 if c in names])
+            urls = table.column("url").to_pylist()
+            times = (table.column("archived_at").to_pylist() if "archived_at" in
+                     table.column_names else [None] * len(urls))
         except Exception:  # noqa: BLE001,S112 - unreadable or still being renamed
             continue
+        urls = [key for url, at in zip(urls, times, strict=True) for key in record_keys(url, at)]
         state.commit(urls, path.name)
         added += len(urls)
     return added

@@ -42,10 +42,11 @@ class NewsSpider(scrapy.Spider):
         super().__init__(**kwargs)
         targets = [*self.site_names, *_split(site), *_split(url)]
         self.sites: list[Site] = resolve_targets(targets, load_sites(sites_file)) if targets else []
-        self.allowed_domains = sorted({s.host for s in self.sites})
+        self.allowed_domains = sorted({n.split(":")[0] for s in self.sites for n in s.netlocs})
         # A site is its host and port (site_of: no credentials, no default port): two
         # sites may share a host.
-        self._site_of_netloc = {site_of(s.root): s.name for s in self.sites}
+        # Aliases (hosts a site moved to, crawler/sites.toml) are on-site too.
+        self._site_of_netloc = {n: s.name for s in self.sites for n in s.netlocs}
         skip = sorted(set(IGNORED_EXTENSIONS) | set(ATTACHMENT_EXTENSIONS))  # listed, not fetched
         # print/e-mail/save views of an article are copies of it (denied by the profiles)
         self.links = LinkExtractor(deny_extensions=skip, deny=crawl_deny_patterns(), unique=True)
@@ -101,7 +102,7 @@ class NewsSpider(scrapy.Spider):
             headers=_headers(response),
             status=response.status,
             fetched_at=response.meta.get("micnews_fetched_at") or utcnow(),
-            site=self._site_of_netloc.get(site_of(response.url), ""),
+            site=self.site_name(response.url),
             links=targets,
         )
         for href in feeds:
@@ -199,6 +200,10 @@ class NewsSpider(scrapy.Spider):
         headers = _headers(response)
         self.state.seen(response.url, kind, headers.get("etag"), headers.get("last-modified"))
         self.state.set_links(response.url, targets)
+
+    def site_name(self, url: str) -> str:
+        """The configured site ``url`` belongs to (by host and port, aliases too), or ""."""
+        return self._site_of_netloc.get(site_of(url), "")
 
     def on_site(self, url: str) -> bool:
         """True for an http(s) URL of a configured site (host and port); see crawler/offsite.py."""
