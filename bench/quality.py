@@ -85,9 +85,9 @@ def shingle_counts(got: str, want: str, n: int = 4) -> tuple[float, float, float
     return (tp / total, fp / total, fn / total) if total else (0.0, 0.0, 0.0)
 
 
-def boilerplate_left(text: str) -> bool:
-    """Does any known boilerplate marker survive in ``text``?"""
-    if any(m.casefold() in text.casefold() for m in BOILERPLATE_MARKERS):
+def boilerplate_left(text: str, absent: Iterable[str] = ()) -> bool:
+    """Does any known boilerplate marker (or a page's own ``absent`` text) survive?"""
+    if any(m.casefold() in text.casefold() for m in (*BOILERPLATE_MARKERS, *absent)):
         return True
     lines = {line.strip() for line in text.splitlines()}
     return any(m in lines for m in _LINE_MARKERS)
@@ -101,6 +101,13 @@ def lead_twice(text: str, lead: str | None) -> bool:
     return norm_key(text).count(key) >= 2
 
 
+def lead_count(text: str, lead: str | None) -> int | None:
+    """How many times the expected lead is in the text (None: no lead expected)."""
+    if not lead or len(lead) < 20:
+        return None
+    return norm_key(text).count(norm_key(lead)[:120])
+
+
 @dataclass
 class Output:
     """What one system produced for one page."""
@@ -110,6 +117,7 @@ class Output:
     published_at: datetime | None = None
     author: str | None = None
     source: str | None = None
+    record: bool = True
 
 
 @dataclass
@@ -133,6 +141,8 @@ class Score:
     boilerplate: bool
     lead_twice: bool
     exact: dict[str, bool] = field(default_factory=dict)
+    no_record: bool = False
+    lead_not_once: bool = False
 
 
 def _minute(value: datetime | str | None) -> str | None:
@@ -158,9 +168,11 @@ def score_page(out: Output, expected: dict, fields: Iterable[str], zyte: bool = 
     return Score(
         f1=token_f1(out.text, want),
         shingles=shingle_counts(out.text, want) if zyte else None,
-        boilerplate=boilerplate_left(out.text),
+        boilerplate=boilerplate_left(out.text, expected.get("absent", ())),
         lead_twice=lead_twice(out.text, expected.get("lead")),
         exact=exact,
+        no_record=not out.record,
+        lead_not_once=lead_count(out.text, expected.get("lead")) not in (None, 1),
     )
 
 
@@ -170,7 +182,7 @@ def run_micnews(case: Case, registry: TemplateRegistry | None) -> Output:
     template = registry.template(site_of(case.url)) if registry else None
     rec = clean(Page(case.url, case.body, case.headers), template)
     if not isinstance(rec, Record):
-        return Output()
+        return Output(record=False)
     return Output(rec.text, rec.title, rec.published_at, rec.author, rec.source)
 
 
@@ -189,7 +201,7 @@ def run_trafilatura(case: Case) -> Output:
                 published = datetime.fromisoformat(meta.date).replace(tzinfo=VN_TZ)
             except ValueError:
                 published = None
-    return Output(text, title, published, author, None)
+    return Output(text, title, published, author, None, record=bool(text))
 
 
 # --- loading the groups --------------------------------------------------------------------
@@ -218,6 +230,16 @@ def _variant_cases(folder: Path, group: str) -> list[Case]:
         for body, headers in variants(case.body.decode("utf-8")).values():
             cases.append(Case(group, case.url, body, headers, case.expected, case.fields))
     return cases
+
+
+def _theme_cases() -> list[Case]:
+    """Pages rendered from real NukeViet theme templates (``tests/fixtures/themes``): the
+    expected record is typed from the article, ``absent`` lists the furniture that must go."""
+    from tests.fixtures.themes._render import cases
+
+    return [Case("real NukeViet themes", c.url, c.html.encode("utf-8"),
+                 {"content-type": "text/html; charset=utf-8"},
+                 {**c.expected, "absent": c.absent}, FIELDS) for c in cases()]
 
 
 def _realpage_cases(shared: Path) -> list[Case]:
@@ -264,6 +286,7 @@ def load_cases(shared: Path) -> list[Case]:
         _fixture_cases(ROOT / "tests" / "fixtures" / "pages", "known families")
         + _variant_cases(ROOT / "tests" / "fixtures" / "pages", "known, re-encoded")
         + _fixture_cases(ROOT / "tests" / "fixtures" / "generic", "unknown family")
+        + _theme_cases()
         + _realpage_cases(shared)
         + _zyte_cases(shared)
     )
@@ -305,15 +328,17 @@ def summarise(scores: list[Score]) -> dict[str, str]:
         row["shingle F1"] = "-"
     row["boilerplate left"] = str(sum(s.boilerplate for s in scores))
     row["lead twice"] = str(sum(s.lead_twice for s in scores))
+    row["lead not once"] = str(sum(s.lead_not_once for s in scores))
+    row["no record"] = str(sum(s.no_record for s in scores))
     for name in FIELDS:
         vals = [s.exact[name] for s in scores if name in s.exact]
         row[name] = f"{sum(vals) / len(vals):.2f}" if vals else "-"
     return row
 
 
-def run(shared: Path, workers: int = 2) -> list[dict[str, str]]:
+def run(shared: Path, workers: int = 2, group: str | None = None) -> list[dict[str, str]]:
     """Score every group with both systems; one row per (group, system)."""
-    cases = load_cases(shared)
+    cases = [c for c in load_cases(shared) if not group or group in c.group]
     regs = _registries([c for c in cases if c.group != "zyte"])
     jobs = [(c, regs.get(c.group)) for c in cases]
     with ProcessPoolExecutor(max_workers=workers) as pool:
@@ -345,8 +370,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--markdown", action="store_true", help="print a markdown table")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--group", help="score only the groups whose name contains this")
     args = parser.parse_args(argv)
-    rows = run(args.shared, args.workers)
+    rows = run(args.shared, args.workers, args.group)
     print(render(rows, args.markdown))
     return 0
 

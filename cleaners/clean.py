@@ -20,7 +20,8 @@ from lxml import html as lhtml
 from micnews.cleaners.boilerplate import Markers, strip_boilerplate
 from micnews.cleaners.dates import date_from_html, date_from_url
 from micnews.cleaners.detect import detect_family
-from micnews.cleaners.extract import extract_with_profile
+from micnews.cleaners.fallback import extract_family
+from micnews.cleaners.fields import split_repeated_tag
 from micnews.cleaners.generic import clean_authors, extract_generic_or_reason, page_blocks
 from micnews.cleaners.lead import dedupe_lead, split_source_tag
 from micnews.cleaners.pageview import PageView, build_view, html_problem, parse_html
@@ -112,19 +113,17 @@ def _clean(page: Page, template: SiteTemplate | None, removed: Counter[str],
 
     # 3. site family from the page itself, then the profile path
     profile = detect_family(tree, url, view.html)
-    family, extractor = "generic", GENERIC_EXTRACTOR
+    family, extractor, extraction = "generic", GENERIC_EXTRACTOR, "generic"
     extracted: Extracted | None = None
     markers: Markers | None = None
-    if profile is not None:
-        article_signals = looks_like_article(tree)
-        extracted = extract_with_profile(tree, url, profile)
-        if extracted is not None:
-            family, extractor = profile.name, profile.extractor
-            markers = profile.markers
-        elif not article_signals:
-            return NotArticle(url, "no article body (listing or home page)", profile.name)
-        else:  # the profile path edited the tree: the generic path reads a fresh one
-            view = view.reparsed()
+    if profile is not None:  # profile → field fallbacks → generic path (cleaners/fallback.py)
+        extracted, extraction = extract_family(
+            tree, view.html, url, profile, template, looks_like_article(tree))
+        if extracted is None:
+            return NotArticle(url, extraction, profile.name)
+        family, markers = profile.name, profile.markers
+        extractor = GENERIC_EXTRACTOR if extraction == "generic_fallback" else profile.extractor
+        extracted.author = clean_authors(extracted.author, view)
 
     # 4. generic path: unknown family, or a profiled page whose article the profile missed
     if extracted is None:
@@ -136,8 +135,9 @@ def _clean(page: Page, template: SiteTemplate | None, removed: Counter[str],
         extracted = found
         if extracted.lead and not extracted.source:
             extracted.source, extracted.lead = split_source_tag(extracted.lead)
-    else:
-        extracted.author = clean_authors(extracted.author, view)
+    if extracted.lead:  # a source tag of any case, when the same text follows
+        tag, extracted.lead = split_repeated_tag(extracted.lead, extracted.paragraphs)
+        extracted.source = extracted.source or tag
 
     # 5. known boilerplate (profile markers plus the cross-family defaults)
     paragraphs, n = strip_boilerplate(extracted.paragraphs, markers)
@@ -160,7 +160,8 @@ def _clean(page: Page, template: SiteTemplate | None, removed: Counter[str],
     return Record(
         url=url,
         canonical_url=extracted.canonical_url,
-        site=site_of(url),
+        # a saved page (file://) has no host: the site is the one its canonical URL names
+        site=site_of(url) or site_of(extracted.canonical_url or ""),
         family=family,
         title=norm_space(extracted.title or "") or None,
         lead=lead,
@@ -177,6 +178,8 @@ def _clean(page: Page, template: SiteTemplate | None, removed: Counter[str],
         content_hash=hashlib.sha1(norm_key(text).encode("utf-8")).hexdigest(),
         fetched_at=_utc(page.fetched_at),
         extractor=extractor,
+        extraction=extraction,
+        fallback_fields=sorted(set(extracted.fallbacks)),
     )
 
 

@@ -26,7 +26,9 @@ Layout (hive style, one folder per site and publication year)::
   the ``url`` of the canonical copy for a duplicate, else null; filled by
   :func:`micnews.cleaners.dedup.dedup`), schema version in the file metadata.
 * Every file is written under a temporary dot-name in its final folder and renamed;
-  readers ignore dot- and underscore-names, so nobody sees a partial file.
+  readers ignore dot- and underscore-names, so nobody sees a partial file. The writer
+  holds the temp file's ``flock``: one nobody holds is a killed writer's leftover, removed
+  by :func:`sweep_temp_files` (crawl start-up, ``compact``, ``stats``).
 
 API:
 
@@ -51,13 +53,14 @@ API:
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
-import time
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -77,7 +80,6 @@ SITE_KEY = "site_key"
 YEAR_KEY = "year"
 UNKNOWN_YEAR = 0
 ROW_GROUP_ROWS = 20_000
-STALE_TMP_SECONDS = 3600  # a temp file this old belongs to a dead writer
 DATASET_SCHEMA = ARROW_SCHEMA.append(pa.field("dup_of", pa.string()))
 
 
@@ -146,18 +148,37 @@ def _tmp_name(final: Path) -> Path:
     return final.with_name(f".{final.name}.{uuid.uuid4().hex[:6]}.tmp")
 
 
-def write_parquet_atomic(table: pa.Table, final: Path) -> Path:
-    """Write ``table`` to a dot-temp file next to ``final``, fsync, rename onto ``final``."""
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _tmp_name(final)
+@contextmanager
+def locked_temp(final: Path) -> Iterator[tuple[Path, int]]:
+    """A new dot-temp file next to ``final`` (path, fd), ``flock``-ed while the caller
+    writes it: a temp file nobody holds is a dead writer's leftover
+    (:func:`sweep_temp_files`). Deleted on error; the caller renames it on success."""
+    while True:
+        tmp = _tmp_name(final)
+        fd = os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o644)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            if os.stat(tmp).st_ino == os.fstat(fd).st_ino:
+                break  # still ours: a sweeper can no longer take it
+        except FileNotFoundError:
+            pass  # swept between open and flock: take another name
+        os.close(fd)
     try:
-        pq.write_table(table, tmp, compression="zstd", row_group_size=ROW_GROUP_ROWS)
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, final)
+        yield tmp, fd
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    finally:
+        os.close(fd)
+
+
+def write_parquet_atomic(table: pa.Table, final: Path) -> Path:
+    """Write ``table`` to a dot-temp file next to ``final``, fsync, rename onto ``final``."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    with locked_temp(final) as (tmp, fd):
+        pq.write_table(table, tmp, compression="zstd", row_group_size=ROW_GROUP_ROWS)
+        os.fsync(fd)  # the same file: the fd holds its lock
+        os.replace(tmp, final)
     _fsync_dir(final.parent)
     return final
 
@@ -180,6 +201,7 @@ class DatasetWriter:
         self._seq = 0
         self.rows_written = 0
         self.files: list[Path] = []
+        self.file_urls: dict[Path, list[str]] = {}  # the URLs of each file written
         self._staged: list[Path] = []  # published, local copy kept until release()
 
     def write(self, record: Record) -> None:
@@ -204,13 +226,17 @@ class DatasetWriter:
             folder = self.dir / f"{SITE_KEY}={key}" / f"{YEAR_KEY}={year}"
             final = folder / f"part-{self.run_id}-{self._seq:05d}.parquet"
             write_parquet_atomic(records_to_table(records, DATASET_SCHEMA), final)
-            self.location.publish(final, keep_local=True)
-            self._staged.append(final)
             self._seq += 1
+            # written: out of the buffer at once, so a failure in a later partition
+            # (disk full) cannot write these rows a second time on the next flush
+            done = {id(r) for r in records}
+            self._buffer = [r for r in self._buffer if id(r) not in done]
             self.rows_written += len(records)
             self.files.append(final)
+            self.file_urls[final] = [r.url for r in records]
             written.append(final)
-        self._buffer.clear()
+            self.location.publish(final, keep_local=True)
+            self._staged.append(final)
         return written
 
     def release(self) -> None:
@@ -407,21 +433,43 @@ def replace_partition_files(folder: Path, table: pa.Table, old: list[Path],
     return new
 
 
-def sweep_temp_files(out: str | os.PathLike[str], older_than: float = STALE_TMP_SECONDS) -> int:
-    """Remove temp files left by killed writers (only ones older than ``older_than`` s)."""
-    root = articles_dir(out)
-    if not root.is_dir():
+def sweep_temp_files(out: str | os.PathLike[str]) -> int:
+    """Remove the temp files of writers that are no longer alive (killed mid-write), in
+    the dataset's Parquet folders and ``runs/``; returns how many. A live writer holds
+    its temp file's ``flock`` (:func:`locked_temp`), so its file stays."""
+    loc = locate(out)
+    if loc.remote:  # temp files never reach a store; outboxes are swept by their owner
         return 0
-    now = time.time()
     removed = 0
-    for path in root.rglob(".*.tmp"):
-        try:
-            if now - path.stat().st_mtime > older_than:
-                path.unlink()
-                removed += 1
-        except OSError:
+    for folder, pattern in ((loc.staging / ARTICLES_DIR, ".*.tmp"), (loc.staging / "runs", ".*")):
+        if not folder.is_dir():
             continue
+        for path in folder.rglob(pattern):
+            if path.is_file() and remove_if_unheld(path):
+                removed += 1
     return removed
+
+
+def remove_if_unheld(path: Path) -> bool:
+    """Delete ``path`` unless a live process holds its ``flock``; True when deleted."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False  # its writer is alive
+    else:
+        try:
+            if os.stat(path).st_ino != os.fstat(fd).st_ino:
+                return False  # renamed or replaced meanwhile
+            path.unlink()
+            return True
+        except OSError:
+            return False
+    finally:
+        os.close(fd)
 
 
 def _migrate_flat_files(out: Path, files: list[Path], run_id: str) -> None:

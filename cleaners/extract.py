@@ -33,8 +33,19 @@ from lxml import html as lhtml
 
 from micnews.cleaners.attachments import find_attachments
 from micnews.cleaners.boilerplate import Markers, is_boilerplate, strip_boilerplate
-from micnews.cleaners.dates import parse_iso_datetime, parse_vn_datetime
+from micnews.cleaners.dates import parse_vn_datetime
 from micnews.cleaners.decode import repair_text
+from micnews.cleaners.fields import (
+    bylines_after,
+    is_labelled,
+    labels,
+    lead_element,
+    loose_lead,
+    meta_datetime,
+    schema_author,
+    title_by_meaning,
+    visible_date,
+)
 from micnews.cleaners.lead import split_source_tag
 from micnews.cleaners.profile import Profile, css
 from micnews.cleaners.record import Extracted, Image
@@ -46,13 +57,6 @@ BLOCK_TAGS = frozenset(
     "form address details summary".split()
 )
 _BREAK, _BR = object(), object()
-_AUTHOR_LABEL = re.compile(
-    r"^(?:Tác giả(?: bài viết)?|Bài(?: và ảnh| ảnh|, ảnh)?|Người viết|Tin, ảnh|Tin và ảnh)"
-    r"\s*:\s*(?P<v>.+)$",
-    re.IGNORECASE,
-)
-_SOURCE_LABEL = re.compile(r"^(?:Nguồn tin|Nguồn)\s*:\s*(?P<v>.+)$", re.IGNORECASE)
-_THEO = re.compile(r"^Theo\s+(?P<v>\S.{0,80})$")
 _ICON_SRC = re.compile(
     r"(?:^|/)(?:icons?|rating|stars?|spacer|blank|pixel|loading|btn|button)[^/]*$|/icons?/",
     re.IGNORECASE,
@@ -301,7 +305,8 @@ def interpret_byline(text: str) -> tuple[str | None, str | None]:
     text = norm_space(text).rstrip(" ./")
     if not text:
         return None, None
-    for rx, kind in ((_SOURCE_LABEL, "source"), (_AUTHOR_LABEL, "author"), (_THEO, "source")):
+    lab = labels()
+    for rx, kind in ((lab.source, "source"), (lab.author, "author"), (lab.theo, "source")):
         m = rx.match(text)
         if m:
             value = m.group("v").strip(" ./") or None
@@ -393,9 +398,7 @@ def _take_labelled(paragraphs: list[str]) -> tuple[list[str], str | None, str | 
         if len(last.split()) > 16:
             break
         a, s = None, None
-        if _AUTHOR_LABEL.match(last) or _SOURCE_LABEL.match(last) or (
-            _THEO.match(last) and len(last.split()) <= 8
-        ):
+        if is_labelled(last) or (labels().theo.match(last) and len(last.split()) <= 8):
             a, s = interpret_byline(last)
         if not (a or s):
             break
@@ -424,10 +427,12 @@ def _json_ld_dates(tree: lhtml.HtmlElement) -> tuple[str | None, str | None]:
 
 
 def find_dates(
-    tree: lhtml.HtmlElement, profile: Profile | None
+    tree: lhtml.HtmlElement, profile: Profile | None, body: lhtml.HtmlElement | None = None,
+    fallbacks: list[str] | None = None,
 ) -> tuple[datetime | None, datetime | None]:
-    """``(published_at, updated_at)``: the profile's visible date first (the ISO metas of
-    NukeViet 4 are malformed), then ``article:*_time`` / schema.org / JSON-LD."""
+    """``(published_at, updated_at)``: the profile's visible date first, then (a field
+    fallback, noted in ``fallbacks``) a date line above the body, then ``article:*_time`` /
+    schema.org / JSON-LD (NukeViet's malformed ``…ICT10:05:00`` read too)."""
     published = None
     for sel in profile.date if profile else ():
         for el in css(sel)(tree):
@@ -449,9 +454,15 @@ def find_dates(
     )
     if not iso_pub:
         iso_pub, iso_mod = _json_ld_dates(tree)
+    if published is None and body is not None:
+        published = visible_date(body)
+        if published is None and iso_pub:
+            published = meta_datetime(iso_pub)
+        if published is not None and fallbacks is not None:
+            fallbacks.append("published_at")
     if published is None and iso_pub:
-        published = parse_iso_datetime(iso_pub)
-    updated = parse_iso_datetime(iso_mod) if iso_mod else None
+        published = meta_datetime(iso_pub)
+    updated = meta_datetime(iso_mod)
     return published, updated
 
 
@@ -465,11 +476,16 @@ def find_language(tree: lhtml.HtmlElement, sample: str) -> str | None:
     return None
 
 
-def find_title(tree: lhtml.HtmlElement, selectors: tuple[str, ...]) -> str | None:
-    """Title from the profile's selectors, then ``og:title``, then ``<title>``."""
-    raw = select_value(tree, selectors) or select_value(
-        tree, ("meta[property='og:title']@content", "title")
-    )
+def find_title(tree: lhtml.HtmlElement, selectors: tuple[str, ...],
+               body: lhtml.HtmlElement | None = None, fallbacks: list[str] | None = None,
+               ) -> str | None:
+    """Title from the profile's selectors, then (a field fallback) the article's heading,
+    ``og:title`` or ``<title>`` without the site's name."""
+    raw = select_value(tree, selectors)
+    if not raw:
+        raw = title_by_meaning(tree, body)
+        if raw and fallbacks is not None:
+            fallbacks.append("title")
     return _clean_text(raw) if raw else None
 
 
@@ -508,9 +524,14 @@ def extract_with_profile(
     base = base_url(tree, url)
     removed: Counter = Counter()
     markers = profile.markers
+    fallbacks: list[str] = []
     lead_el = select_first(tree, profile.lead)
     if lead_el is not None and body in lead_el.iterancestors():
         lead_el = None  # a lead selector must not swallow the body
+    if lead_el is None:
+        lead_el = lead_element(tree, body)
+        if lead_el is not None:
+            fallbacks.append("lead")
 
     # 1. furniture out of lead and body
     for container in (c for c in (lead_el, body) if c is not None):
@@ -554,6 +575,10 @@ def extract_with_profile(
         lead_paras, n = strip_boilerplate(paragraphs_of(lead_el), markers)
         removed["boilerplate"] += n
         lead = " ".join(lead_paras) or None
+    if lead is None:
+        lead = loose_lead(body)
+        if lead:
+            fallbacks.append("lead")
     lead_source = None
     if lead:
         lead_source, lead = split_source_tag(lead)
@@ -570,16 +595,28 @@ def extract_with_profile(
     for sel in profile.labelled:
         for el in css(sel)(tree):
             for line in paragraphs_of_lines(el):
-                a, s = interpret_byline(line) if (
-                    _AUTHOR_LABEL.match(norm_space(line)) or _SOURCE_LABEL.match(norm_space(line))
-                ) else (None, None)
+                a, s = interpret_byline(line) if is_labelled(line) else (None, None)
                 author, source = author or a, source or s
+    # 8. field fallbacks: labelled lines after the body, then schema.org / meta author
+    if not (author and source):
+        a, s = bylines_after(body)
+        if a and not author:
+            author = a
+            fallbacks.append("author")
+        if s and not source:
+            source = s
+            fallbacks.append("source")
+    if not author:
+        author = schema_author(tree)
+        if author:
+            fallbacks.append("author")
 
-    published, updated = find_dates(tree, profile)
+    published, updated = find_dates(tree, profile, body, fallbacks)
     sample = " ".join([lead or ""] + paragraphs[:3])
     canonical = select_value(tree, profile.canonical)
+    title = find_title(tree, profile.title, body, fallbacks)
     return Extracted(
-        title=find_title(tree, profile.title),
+        title=title,
         lead=lead,
         paragraphs=paragraphs,
         author=author,
@@ -592,4 +629,5 @@ def extract_with_profile(
         canonical_url=urljoin(base, canonical) if canonical else None,
         language=find_language(tree, sample),
         removed={k: v for k, v in removed.items() if v},
+        fallbacks=fallbacks,
     )

@@ -17,7 +17,12 @@ from zoneinfo import ZoneInfo
 import pyarrow as pa
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-SCHEMA_VERSION = "2"  # 2: attachments
+SCHEMA_VERSION = "3"  # 2: attachments; 3: extraction, fallback_fields (additive)
+
+# How a record was extracted (Record.extraction): its family's profile alone, the profile
+# with some fields found by the family-independent rules, the generic path standing in for a
+# profile that found no body (a redesign), or the generic path for an unknown family.
+EXTRACTIONS = ("profile", "profile+fallback", "generic_fallback", "generic")
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,8 @@ class Record:
     content_hash: str = ""
     fetched_at: datetime | None = None  # aware, UTC
     extractor: str = ""
+    extraction: str = "generic"  # one of EXTRACTIONS
+    fallback_fields: list[str] = field(default_factory=list)  # fields found by the fallbacks
 
     def to_json_dict(self) -> dict[str, Any]:
         """JSON-ready dict: datetimes as ISO 8601 (published_at in +07:00)."""
@@ -159,6 +166,8 @@ ARROW_SCHEMA = pa.schema(
         pa.field("content_hash", pa.string()),
         pa.field("fetched_at", pa.timestamp("us", tz="UTC")),
         pa.field("extractor", pa.string()),
+        pa.field("extraction", pa.string()),
+        pa.field("fallback_fields", pa.list_(pa.string())),
     ],
     metadata={"micnews.schema_version": SCHEMA_VERSION},
 )
@@ -187,3 +196,4 @@ class Extracted:
     canonical_url: str | None = None
     language: str | None = None
     removed: dict[str, int] = field(default_factory=dict)  # step name -> items removed
+    fallbacks: list[str] = field(default_factory=list)  # fields found by the fallbacks

@@ -4,21 +4,26 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import os
 import sys
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from micnews.cleaners import clean_many
-from micnews.cleaners.record import NotArticle, Record
-from micnews.crawler.fetch import FetchError, fetch, input_url
+from micnews.crawler.exitcodes import EXIT_USAGE
 from micnews.crawler.sites import SiteConfigError, load_sites, resolve_targets
+
+if TYPE_CHECKING:
+    from micnews.cleaners.record import Record
+
+# Heavy modules (scrapy, trafilatura, pyarrow) are imported inside the commands that use them,
+# so `micnews --help` and a mistyped command answer at once.
 
 app = typer.Typer(
     help="Crawl Vietnamese government news portals into a clean Parquet dataset.",
@@ -29,7 +34,7 @@ app = typer.Typer(
 err = Console(stderr=True)
 
 
-def fail(message: str, code: int = 2) -> typer.Exit:
+def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
     """Print a one-line error and return the exit to raise."""
     err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
@@ -40,13 +45,14 @@ def crawl(
     targets: Annotated[list[str] | None, typer.Argument(
         help="Configured site names (see `micnews sites`) or URLs; none = all configured sites.",
         show_default=False)] = None,
-    out: Annotated[str, typer.Option("--out", "-o", help="Dataset folder, or a filesystem URI "
-                                     "(s3://bucket/prefix, gs://…, hdfs://…).")] = "output",
+    out: Annotated[str, typer.Option("--out", help="Dataset folder to append to, or a filesystem "
+                                     "URI (s3://bucket/prefix, gs://…, hdfs://…).")] = "output",
     max_pages: Annotated[int, typer.Option(help="Stop after this many pages (0 = no limit).")] = 0,
     since: Annotated[str | None, typer.Option(
         help="Write only articles published on or after this date (YYYY-MM-DD).")] = None,
     refresh: Annotated[bool, typer.Option(
-        "--refresh", help="Fetch articles already in the dataset again.")] = False,
+        "--refresh", help="Fetch articles already in the dataset again (a new row only "
+        "for those whose text changed).")] = False,
     demo: Annotated[bool, typer.Option(
         "--demo", help="Crawl the bundled demo site, served on 127.0.0.1 (no network).")] = False,
     sites_file: Annotated[Path | None, typer.Option(help="Sites file (TOML).")] = None,
@@ -64,18 +70,19 @@ def crawl(
     """Crawl sites and append clean articles to the Parquet dataset.
 
     Exit codes: 0 done, 1 nothing could be fetched, 2 bad usage, 3 interrupted
-    (everything written so far stays), 75 another run of the same site is going on.
+    (everything written so far stays), 74 the disk is full, 75 another run of the same
+    site is going on (crawler/exitcodes.py).
     """
-    from micnews.crawler.lock import EXIT_LOCKED, AlreadyRunning
+    from micnews.crawler.diskfull import DiskFull
+    from micnews.crawler.exitcodes import EXIT_DISK_FULL, EXIT_FAILED, EXIT_LOCKED
+    from micnews.crawler.lock import AlreadyRunning
     from micnews.crawler.run import CrawlError, run_crawl
 
     _check_writable(out)
+    # a full disk is said once, by this command's `error:` line (scrapy crawl logs it)
+    logging.getLogger("micnews.crawler.diskfull").setLevel(logging.CRITICAL)
     settings: dict[str, object] = {"LOG_LEVEL": log_level.upper(), "MICNEWS_REFRESH": refresh}
-    for pair in set_ or []:
-        name, sep, value = pair.partition("=")
-        if not sep or not name:
-            raise fail(f"--set wants NAME=VALUE, not {pair!r}")
-        settings[name] = value
+    settings.update(_parse_set_options(set_ or []))
     if since:
         try:
             date.fromisoformat(since)
@@ -89,11 +96,11 @@ def crawl(
         return
     try:
         if demo:
-            from micnews.crawler.demo.server import DemoServer
+            from micnews.crawler.demo.server import start_demo
 
             # our own loopback server: no need to be polite (an explicit --set still wins)
             settings = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, **settings}
-            with DemoServer() as server:
+            with start_demo(warn=_warn) as server:
                 urls = [s.base_url + "/" for s in server.sites.values()]
                 err.print(f"demo sites: {', '.join(urls)}", highlight=False)
                 summary = run_crawl(urls, out=out, max_pages=max_pages, settings=settings)
@@ -107,15 +114,51 @@ def crawl(
         raise fail(str(exc)) from None
     except AlreadyRunning as exc:
         raise fail(str(exc), code=EXIT_LOCKED) from None
+    except DiskFull as exc:
+        raise fail(str(exc), code=EXIT_DISK_FULL) from None
     except CrawlError as exc:
-        raise fail(str(exc), code=1) from None
+        raise fail(str(exc), code=EXIT_FAILED) from None
     table = Table(title="micnews crawl", show_header=False)
     for name, value in summary.rows:
         table.add_row(name, value)
     Console().print(table)
-    if summary.exit_code == 1:
-        raise fail("no page could be fetched", code=1)
+    from micnews.crawler.profilehealth import rotten, warning
+
+    for h in rotten(summary.stats):  # profile health: a redesign noticed the day it happens
+        err.print(f"warning: {warning(h)}", highlight=False)
+    if summary.error:
+        raise fail(summary.error, code=summary.exit_code)
+    if summary.exit_code == EXIT_FAILED:
+        raise fail("no page could be fetched", code=EXIT_FAILED)
     raise typer.Exit(summary.exit_code)
+
+
+def _warn(line: str) -> None:
+    err.print(f"[yellow]warning:[/yellow] {line}", highlight=False, soft_wrap=True)
+
+
+def _parse_set_options(pairs: list[str]) -> dict[str, object]:
+    """``-s NAME=VALUE`` pairs as settings. A value for a dict setting (or one that looks like
+    a JSON object) must parse as JSON, as Scrapy's ``getdict`` will parse it: checked here, so a
+    typo is one error line before the crawl starts, not a traceback from inside the engine."""
+    from scrapy.settings import default_settings
+
+    from micnews.crawler import settings as project_settings
+
+    parsed: dict[str, object] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise fail(f"--set wants NAME=VALUE, not {pair!r}")
+        default = getattr(project_settings, name, getattr(default_settings, name, None))
+        if isinstance(default, dict) or value.lstrip().startswith("{"):
+            try:
+                json.loads(value)
+            except ValueError as exc:
+                raise fail(f"--set {name}: not valid JSON ({exc}): {value!r}") from None
+        parsed[name] = value
+    return parsed
 
 
 def _distributed_checks(redis_url: str | None, seed: bool, demo: bool) -> None:
@@ -124,7 +167,7 @@ def _distributed_checks(redis_url: str | None, seed: bool, demo: bool) -> None:
     if seed and not redis_url:
         raise fail("--seed needs --redis URL")
     if demo:
-        raise fail("--demo cannot be crawled with --redis (its ports are per process)")
+        raise fail("--demo cannot be crawled with --redis (its server lives in this process)")
     try:
         check_redis(redis_url or "")
     except RedisUnavailable as exc:
@@ -157,10 +200,15 @@ def scrape(
         "--format", "-f", help="jsonl (default when piped), json, or text (default on a terminal).",
         show_default=False)] = None,
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Write to FILE instead of stdout; a .parquet name writes Parquet.")]
+        "--output", "-o", help="Write the records to FILE instead of stdout; a .parquet name "
+        "writes Parquet.")]
         = None,
 ) -> None:
     """Clean single pages and print one record per input."""
+    from micnews.cleaners import clean_many
+    from micnews.cleaners.record import NotArticle
+    from micnews.crawler.fetch import FetchError, fetch, input_url
+
     pages, urls, failures = [], [], 0
     for value in inputs:
         try:
@@ -190,7 +238,7 @@ def reclean(
     source: Annotated[Path, typer.Option(
         "--from", help="Dataset folder whose warc/ to replay (or a folder of WARC files).")]
         = Path("output"),
-    out: Annotated[str, typer.Option("--out", "-o", help="Dataset folder to write.")]
+    out: Annotated[str, typer.Option("--out", help="Dataset folder to write.")]
         = "output-reclean",
     workers: Annotated[int, typer.Option(help="Worker processes (0 = one per core).")] = 0,
 ) -> None:
@@ -272,6 +320,11 @@ def _check_writable(out: str | Path, local_only: str | None = None) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
+        from micnews.crawler.diskfull import DiskFull, is_disk_full
+        from micnews.crawler.exitcodes import EXIT_DISK_FULL
+
+        if is_disk_full(exc):
+            raise fail(str(DiskFull(folder.parent, exc)), code=EXIT_DISK_FULL) from None
         raise fail(f"cannot create output folder {folder}: {exc.strerror or exc}") from None
     if not os.access(folder, os.W_OK):
         raise fail(f"output folder {folder} is not writable")

@@ -116,10 +116,11 @@ def compute_stats(out: str | Path) -> dict[str, Any]:
     """Rows per site/year, duplicates and empty fields of the dataset (newest rows)."""
     import pyarrow.compute as pc
 
-    from micnews.cleaners.dataset import data_files, load, partition_year
+    from micnews.cleaners.dataset import data_files, load, partition_year, sweep_temp_files
     from micnews.cleaners.storage import locate
 
     fs = locate(out).filesystem
+    swept = sweep_temp_files(out)  # a killed writer's temp file is no part of the dataset
     table = load(out, dedupe=True).to_table()
     sites = table.column("site").to_pylist()
     years = [partition_year(d) for d in table.column("published_at").to_pylist()]
@@ -147,7 +148,20 @@ def compute_stats(out: str | Path) -> dict[str, Any]:
         "same_content_hash": same_hash,
         "marked": int(pc.sum(pc.is_valid(table.column("dup_of"))).as_py() or 0),
         "empty": _empty_counts(table),
+        "temp_files_removed": swept,
+        "extraction": _extraction_counts(table),
     }
+
+
+def _extraction_counts(table: Any) -> list[dict[str, Any]]:
+    """Rows per site, family and extraction (profile health; ``unknown`` for rows written
+    before schema 3)."""
+    ext = (table.column("extraction").to_pylist() if "extraction" in table.column_names
+           else [None] * table.num_rows)
+    per = Counter(zip(table.column("site").to_pylist(), table.column("family").to_pylist(),
+                      [e or "unknown" for e in ext], strict=True))
+    return [{"site": s, "family": f, "extraction": e, "rows": n}
+            for (s, f, e), n in sorted(per.items())]
 
 
 def _num_rows(path: Path, filesystem: Any = None) -> int:
@@ -188,6 +202,12 @@ def stats(
     for name, n in data["empty"].items():
         e.add_row(name, str(n))
     console.print(e)
+    x = Table(title="extraction per site and family (profile health)")
+    for col in ("site", "family", "extraction", "rows"):
+        x.add_column(col, justify="right" if col == "rows" else "left")
+    for row in data["extraction"]:
+        x.add_row(row["site"], row["family"], row["extraction"], str(row["rows"]))
+    console.print(x)
 
 
 class ExportFormat(StrEnum):
@@ -226,7 +246,7 @@ def export(
         ExportFormat.jsonl),
     out: OutOption = "output",
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Write to FILE instead of stdout.")] = None,
+        "--output", "-o", help="Write the records to FILE instead of stdout.")] = None,
 ) -> None:
     """Export the newest row of each article as JSON Lines (published_at in +07:00)."""
     _checked(out)

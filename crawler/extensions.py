@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 import uuid
@@ -13,7 +14,9 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from twisted.internet import task
 
+from micnews.cleaners.dataset import locked_temp
 from micnews.cleaners.storage import display, locate
+from micnews.crawler.diskfull import is_disk_full, stop_for_disk_full
 
 
 class ProgressLine:
@@ -70,12 +73,19 @@ class StatsFile:
         stats: dict[str, Any] = dict(self.crawler.stats.get_stats())
         stats["finish_reason"] = reason
         start = stats.get("start_time") or datetime.now(UTC)
-        self.folder.mkdir(parents=True, exist_ok=True)
         # unique per process: distributed workers on several machines share this folder
         path = self.folder / f"{start:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}.json"
-        tmp = path.with_name("." + path.name)
-        tmp.write_text(json.dumps(stats, default=str, indent=2, sort_keys=True), "utf-8")
-        tmp.replace(path)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            with locked_temp(path) as (tmp, fd):  # a kill leaves it to sweep_temp_files
+                os.write(fd, json.dumps(stats, default=str, indent=2, sort_keys=True)
+                         .encode("utf-8"))
+                os.replace(tmp, path)
+        except OSError as exc:  # the temp file is gone; a full disk is said once
+            if not is_disk_full(exc):
+                raise
+            stop_for_disk_full(self.crawler, self.folder, exc)
+            return
         self.location.publish(path)  # a remote dataset: upload it
         self.crawler.stats.set_value(
             "micnews/stats_file", display(self.location.out).rstrip("/") + f"/runs/{path.name}"

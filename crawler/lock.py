@@ -7,7 +7,7 @@ import os
 import re
 from pathlib import Path
 
-EXIT_LOCKED = 75  # EX_TEMPFAIL: "try again later", distinct from errors
+from micnews.crawler.diskfull import DiskFull, is_disk_full
 
 
 class AlreadyRunning(RuntimeError):
@@ -23,9 +23,14 @@ class SiteLock:
         self._fd: int | None = None
 
     def acquire(self) -> SiteLock:
-        """Take the lock or raise :class:`AlreadyRunning`."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        """Take the lock or raise :class:`AlreadyRunning` (:class:`DiskFull`: no room)."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            if is_disk_full(exc):
+                raise DiskFull(self.path.parent, exc) from None
+            raise
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -33,9 +38,15 @@ class SiteLock:
             holder = self.path.read_text().strip() or "another process"
             raise AlreadyRunning(f"a crawl of this site is already running (pid {holder}); "
                                  f"lock file {self.path}") from None
-        os.ftruncate(fd, 0)
-        os.write(fd, str(os.getpid()).encode())
         self._fd = fd
+        try:
+            os.ftruncate(fd, 0)
+            os.write(fd, str(os.getpid()).encode())  # who holds it, for the message above
+        except OSError as exc:
+            self.release()
+            if is_disk_full(exc):
+                raise DiskFull(self.path.parent, exc) from None
+            raise
         return self
 
     def release(self) -> None:

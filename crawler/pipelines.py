@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -21,14 +22,19 @@ from twisted.internet.defer import Deferred
 
 from micnews.cleaners import clean
 from micnews.cleaners.clean import learn_template, page_view, site_of
-from micnews.cleaners.dataset import DatasetWriter
+from micnews.cleaners.dataset import DatasetWriter, sweep_temp_files
 from micnews.cleaners.pageview import PageView
 from micnews.cleaners.record import VN_TZ, NotArticle, Page, Record
+from micnews.cleaners.storage import locate
 from micnews.cleaners.templates import TemplateRegistry
+from micnews.crawler.diskfull import STAT as DISK_FULL
+from micnews.crawler.diskfull import folder_of, is_disk_full, stop_for_disk_full
 from micnews.crawler.incremental import open_state
 from micnews.crawler.items import PageItem
+from micnews.crawler.profilehealth import count_record
 from micnews.crawler.signals import batch_committed
 from micnews.crawler.state import StateStore
+from micnews.crawler.urls import canonical_url
 
 
 def _state(crawler: Crawler) -> StateStore | None:
@@ -47,8 +53,10 @@ class CleanPipeline:
     """
 
     def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
         self.stats = crawler.stats
         self.state = _state(crawler)
+        self.staging = locate(crawler.settings.get("MICNEWS_OUT", "output")).staging
         self.templates = TemplateRegistry()
         self.warmup = crawler.settings.getint("MICNEWS_TEMPLATE_WARMUP", 8)
         self.wait = crawler.settings.getfloat("MICNEWS_TEMPLATE_WAIT", 5.0)
@@ -103,7 +111,13 @@ class CleanPipeline:
                 self._release(site)
         for step, n in removed.items():
             self.stats.inc_value(f"micnews/removed/{step}", n)
-        return self._route(item, result)
+        try:
+            return self._route(item, result)
+        except Exception as exc:  # the crawl state could not remember the page
+            if not is_disk_full(exc):
+                raise
+            stop_for_disk_full(self.crawler, folder_of(exc, self.staging), exc)
+            raise DropItem(f"not written (disk full): {item.url}", log_level="DEBUG") from None
 
     def _route(self, item: PageItem, result: Record | NotArticle) -> Record:
         """Record the page in the crawl state; drop what is no (new) article."""
@@ -117,6 +131,7 @@ class CleanPipeline:
             raise DropItem(f"not an article ({result.reason}): {item.url}", log_level="DEBUG")
         self.stats.inc_value("micnews/articles_cleaned")
         self.stats.inc_value(f"micnews/family/{result.family}")
+        count_record(self.stats, result, self._family_hint(result.site))
         if self.state is not None:
             known = self.state.get(item.url)
             if known is not None and known["committed"] and \
@@ -125,6 +140,13 @@ class CleanPipeline:
                 raise DropItem(f"unchanged since the last run: {item.url}", log_level="DEBUG")
             self.state.seen(item.url, "article", etag, last_modified, result.content_hash)
         return result
+
+    def _family_hint(self, site: str) -> str | None:
+        """The ``family`` ``sites.toml`` sets for ``site`` (profile health counts by it)."""
+        for conf in getattr(self.crawler.spider, "sites", ()):
+            if site_of(conf.root) == site:
+                return conf.family
+        return None
 
     def close_spider(self) -> None:
         for site in list(self.held):
@@ -155,15 +177,19 @@ class SincePipeline:
 
 
 class DuplicatePipeline:
-    """Drop a record whose URL or normalized text was already seen in this run."""
+    """Drop a true re-fetch: the same URL with the same text, already passed in this run.
+
+    Syndicated copies (the same text under another URL: mic.gov.vn and a provincial site,
+    even when the copy's ``<link rel=canonical>`` names the original) are kept, each URL
+    its own row, whichever is fetched first; ``micnews dedup`` then points the copies'
+    ``dup_of`` at the canonical one by a fixed rule (earliest published, shortest URL).
+    They are counted as ``micnews/exact_copies``.
+    """
 
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
-        self.seen_urls: set[str] = set()
-        self.seen_hashes: set[str] = set()
-        # Distributed crawl: the first writer of a key is agreed on in Redis, across workers.
-        state = _state(crawler)
-        self.claim_first = getattr(state, "claim_first", None)
+        self.seen: set[tuple[str, str]] = set()
+        self.hashes: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DuplicatePipeline:
@@ -172,15 +198,14 @@ class DuplicatePipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Record):
             return item
-        key = item.canonical_url or item.url
-        if key in self.seen_urls or item.content_hash in self.seen_hashes or (
-                self.claim_first is not None and not (
-                    self.claim_first(f"url:{key}", item.url)
-                    and self.claim_first(f"hash:{item.content_hash}", item.url))):
+        key = (canonical_url(item.url), item.content_hash)
+        if key in self.seen:
             self.stats.inc_value("micnews/duplicates_dropped")
-            raise DropItem(f"duplicate: {item.url}", log_level="DEBUG")
-        self.seen_urls.add(key)
-        self.seen_hashes.add(item.content_hash)
+            raise DropItem(f"fetched twice, same text: {item.url}", log_level="DEBUG")
+        if item.content_hash in self.hashes:
+            self.stats.inc_value("micnews/exact_copies")
+        self.seen.add(key)
+        self.hashes.add(item.content_hash)
         return item
 
 
@@ -188,18 +213,25 @@ class ParquetPipeline:
     """Append records to the Parquet dataset under ``MICNEWS_OUT``.
 
     Flushes every ``MICNEWS_BATCH_SIZE`` rows or ``MICNEWS_FLUSH_SECONDS``, then commits
-    the batch's URLs in the crawl state: a kill loses at most one unflushed batch, and
-    those pages are fetched again by the next run.
+    each new file's URLs in the crawl state (one transaction per file): a kill loses at
+    most one unflushed batch, and those pages are fetched again by the next run. A full
+    disk stops the crawl at the first failed write (:mod:`micnews.crawler.diskfull`); the
+    rows not on disk stay uncommitted.
     """
 
     def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
+        self.crawler = crawler
         self.stats = crawler.stats
         self.state = _state(crawler)
+        # temp files of writers killed mid-write (kill -9) go before this one writes
+        swept = sweep_temp_files(settings.get("MICNEWS_OUT", "output"))
+        if swept:
+            self.stats.set_value("micnews/temp_files_removed", swept)
         self.writer = DatasetWriter(settings.get("MICNEWS_OUT", "output"),
                                     batch_size=settings.getint("MICNEWS_BATCH_SIZE", 500))
         self.flush_seconds = settings.getfloat("MICNEWS_FLUSH_SECONDS", 30.0)
-        self._pending: list[str] = []
+        self._committed = 0  # files of self.writer.files whose URLs are committed
         self._last_flush = time.monotonic()
         self.signals = crawler.signals
         # An idle crawl writes what it holds (a distributed worker waiting for work must
@@ -212,34 +244,52 @@ class ParquetPipeline:
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, Record):
-            files_before = len(self.writer.files)
-            self._pending.append(item.url)
-            self.writer.write(item)
-            self.stats.inc_value("micnews/articles_written")
-            if len(self.writer.files) != files_before:
-                self._commit(files_before)
-            elif time.monotonic() - self._last_flush > self.flush_seconds:
+            if self.stats.get_value(DISK_FULL):
+                raise DropItem(f"not written (disk full): {item.url}", log_level="DEBUG")
+            self.stats.inc_value("micnews/articles_buffered")
+            self._write(lambda: self.writer.write(item))
+            if self._committed == len(self.writer.files) and \
+                    time.monotonic() - self._last_flush > self.flush_seconds:
                 self._flush()
         return item
 
     def close_spider(self) -> None:
-        files_before = len(self.writer.files)
-        self.writer.flush()  # not close(): a remote file's local copy stays until the commit
-        self._commit(files_before)
+        # not writer.close(): a remote file's local copy stays until the commit
+        self._flush()
         self.stats.set_value("micnews/parquet_files", len(self.writer.files))
 
     def _flush(self) -> None:
-        files_before = len(self.writer.files)
-        self.writer.flush()
-        self._commit(files_before)
+        self._write(self.writer.flush)
 
-    def _commit(self, files_before: int) -> None:
+    def _write(self, step: Callable[[], object]) -> None:
+        """Run a writer step, then commit every file it completed (even when it failed
+        half-way: the files before the failure are whole). A full disk stops the crawl."""
+        try:
+            step()
+        except Exception as exc:
+            if not is_disk_full(exc):
+                raise
+            stop_for_disk_full(self.crawler, folder_of(exc, self.writer.dir), exc)
+        finally:
+            self._commit()
+
+    def _commit(self) -> None:
+        new_files = self.writer.files[self._committed:]
+        if not new_files:
+            return
         self._last_flush = time.monotonic()
-        new_files = self.writer.files[files_before:]
-        if self.state is not None and new_files:
-            self.state.commit(self._pending)
-            for path in new_files:
-                self.state.commit([], path.name)
+        for path in new_files:
+            urls = self.writer.file_urls.pop(path)
+            self._committed += 1
+            self.stats.inc_value("micnews/articles_written", len(urls))  # the file is whole
+            if self.state is None:
+                continue
+            try:
+                self.state.commit(urls, path.name)  # one transaction: URLs and file name
+            except Exception as exc:  # the next run's reconcile commits the file
+                if not is_disk_full(exc):
+                    raise
+                stop_for_disk_full(self.crawler, folder_of(exc, self.writer.location.staging),
+                                   exc)
         self.writer.release()  # remote dataset: the uploaded files' local copies can go
-        self._pending.clear()
         self.signals.send_catch_log(batch_committed)

@@ -14,12 +14,15 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.utils.project import get_project_settings
 
 from micnews.cleaners.storage import display, locate
+from micnews.crawler.diskfull import STAT as DISK_FULL
+from micnews.crawler.diskfull import DiskFull, disk_full_message, is_disk_full
+from micnews.crawler.exitcodes import EXIT_DISK_FULL, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
 from micnews.crawler.lock import SiteLock
+from micnews.crawler.profilehealth import EXIT_PROFILE_ROT, health, rotten
 from micnews.crawler.sites import load_sites, resolve_targets
 from micnews.crawler.spiders.news import NewsSpider
 
-# Exit codes of `micnews crawl` (documented in README, "Scheduled crawls").
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 3
+FORCED_STOP = "shutdown_forced"  # finish_reason of a run stopped by a second signal
 
 
 class CrawlError(RuntimeError):
@@ -41,13 +44,27 @@ class CrawlSummary:
 
     @property
     def exit_code(self) -> int:
-        """0 finished, 1 nothing could be fetched, 3 interrupted (what was written stays)."""
-        if self.get("finish_reason", "") == "shutdown":
+        """See :mod:`micnews.crawler.exitcodes`: 74 the disk filled up, 3 interrupted (what
+        was written stays), 4 finished but a site's family profile no longer fits it
+        (profile health), 0 finished, 1 nothing could be fetched."""
+        if self.get(DISK_FULL, ""):
+            return EXIT_DISK_FULL
+        if self.get("finish_reason", "") in ("shutdown", FORCED_STOP):
             return EXIT_INTERRUPTED
+        if rotten(self.stats):
+            return EXIT_PROFILE_ROT
         if self.worker and self.get("finish_reason", "") == "finished":
             return EXIT_OK
         fetched = self.get("response_received_count") or self.get("micnews/skipped_known")
         return EXIT_OK if fetched else EXIT_FAILED
+
+    @property
+    def error(self) -> str | None:
+        """The one line that says why the exit code is not 0, when there is more to say."""
+        if self.get(DISK_FULL, ""):
+            return disk_full_message(self.get(DISK_FULL), self.get("micnews/disk_full_reason",
+                                                                    "no space left"))
+        return None
 
     @property
     def rows(self) -> list[tuple[str, str]]:
@@ -63,6 +80,7 @@ class CrawlSummary:
             ("errors", str(self.get("log_count/ERROR"))),
             ("time", f"{self.seconds:.1f} s"),
             ("dataset", display(self.out).rstrip("/") + "/articles"),
+            *((f"extraction {h.site} ({h.family})", h.line()) for h in health(self.stats)),
         ]
 
 
@@ -107,9 +125,24 @@ def run_crawl(
                       ).addErrback(failures.append)
         process.start()
     if failures:
+        if is_disk_full(failures[0].value):  # e.g. the crawl state could not be created
+            raise DiskFull(locate(out).staging, failures[0].value)
         raise CrawlError(f"the crawl could not start: {failures[0].getErrorMessage()} "
                          f"({failures[0].type.__name__})")
+    if "finish_reason" not in crawler.stats.get_stats():
+        _forced_stop(crawler)
     return CrawlSummary(
         stats=dict(crawler.stats.get_stats()), seconds=time.monotonic() - started, out=str(out),
         worker=bool(redis_url),
     )
+
+
+def _forced_stop(crawler: Any) -> None:
+    """A second signal stopped the reactor before the spider closed: nothing more was
+    committed, so say so (finish reason, stats file) instead of looking finished."""
+    from micnews.crawler.extensions import StatsFile
+
+    crawler.stats.set_value("finish_reason", FORCED_STOP)
+    for ext in getattr(crawler.extensions, "middlewares", ()):
+        if isinstance(ext, StatsFile):
+            ext.closed(FORCED_STOP)

@@ -55,12 +55,17 @@ DOWNLOADER_MIDDLEWARES = {
     "micnews.crawler.offsite.SiteOffsiteMiddleware": 50,
     "micnews.crawler.fetcherrors.FetchErrorMiddleware": 60,  # failures after retries: one log line
     "micnews.crawler.offsite.OffsiteRedirectMiddleware": 610,  # before RedirectMiddleware (600)
+    # a body not received whole (short, cut gzip) is retried: sees it before decompression (590)
+    "micnews.crawler.completeness.CompleteBodyMiddleware": 595,
     # before robots: known articles cost nothing
     "micnews.crawler.incremental.IncrementalMiddleware": 90,
     # after decompression (590), before retries (550)
     "micnews.crawler.warc.WarcWriterMiddleware": 580,
     # a retried request waits 1, 2, 4… s first
     "micnews.crawler.backoff.RetryBackoffMiddleware": 560,
+}
+SPIDER_MIDDLEWARES = {
+    "micnews.crawler.diskfull.DiskFullSpiderMiddleware": 45,  # a full disk: stop, one line
 }
 EXTENSIONS = {
     "micnews.crawler.extensions.ProgressLine": 500,

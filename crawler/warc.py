@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
@@ -29,6 +30,7 @@ from warcio.warcwriter import WARCWriter
 
 from micnews.cleaners.record import Page
 from micnews.cleaners.storage import Location, locate
+from micnews.crawler.diskfull import STAT, is_disk_full, stop_for_disk_full
 
 logger = logging.getLogger(__name__)
 SECRET_HEADERS = {"cookie", "set-cookie", "authorization", "proxy-authorization"}
@@ -38,8 +40,9 @@ class WarcWriterMiddleware:
     """Downloader middleware: archive each response as it arrives."""
 
     def __init__(self, folder: Path, max_bytes: int, stats: Any,
-                 location: Location | None = None) -> None:
+                 location: Location | None = None, crawler: Crawler | None = None) -> None:
         self.folder = folder
+        self.crawler = crawler  # to stop the crawl when the disk is full
         self.location = location  # publishes each finished file (uploads it if remote)
         self.max_bytes = max_bytes
         self.stats = stats
@@ -59,6 +62,7 @@ class WarcWriterMiddleware:
             settings.getint("MICNEWS_WARC_MAX_BYTES", 1024**3),
             crawler.stats,
             location,
+            crawler,
         )
         from scrapy import signals
 
@@ -68,17 +72,24 @@ class WarcWriterMiddleware:
     def process_response(self, request: Request, response: Response) -> Response:
         if request.meta.get("micnews_no_archive"):
             return response
-        writer = self._current()
-        start = self._fh.tell()  # every earlier record is flushed: this much is on disk
+        if self.stats.get_value(STAT):  # the disk is full: the crawl is stopping
+            raise IgnoreRequest(f"not archived (disk full): {request.url}")
+        start = None
         try:
+            writer = self._current()
+            start = self._fh.tell()  # every earlier record is flushed: this much is on disk
             self._archive(writer, request, response)
-        except OSError:
+        except OSError as exc:
             # Disk full or failing: half a record would hide every later one from a
             # replay, so cut the file back to its last whole record. The page is dropped
             # (never committed), so the next run fetches it again.
             self.stats.inc_value("micnews/warc_write_errors")
-            self._cut_back(start)
-            raise
+            if start is not None:
+                self._cut_back(start)
+            if self.crawler is None or not is_disk_full(exc):
+                raise
+            stop_for_disk_full(self.crawler, self.folder, exc)
+            raise IgnoreRequest(f"not archived (disk full): {request.url}") from None
         return response
 
     def _cut_back(self, size: int) -> None:
@@ -154,7 +165,8 @@ class WarcWriterMiddleware:
             try:
                 fh.close()
             except OSError:  # a full disk may refuse the last bytes too
-                logger.warning("%s: could not be closed cleanly", fh.name)
+                if not self.stats.get_value(STAT):  # else: said once already
+                    logger.warning("%s: could not be closed cleanly", fh.name)
 
 
 def iter_pages(path: str | Path) -> Iterator[Page]:

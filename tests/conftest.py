@@ -1,7 +1,12 @@
-"""Shared fixtures: the project's fixture sites served on 127.0.0.1."""
+"""Shared fixtures: the project's fixture sites served on 127.0.0.1; the fault table.
+
+The suite runs on pytest-xdist (``-n auto`` in pyproject): session fixtures start once per
+worker, and the fault table is sent by each worker to the controller, which prints it.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -14,7 +19,6 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SITES_DIR = FIXTURES / "sites"
-SHARED = ROOT.parent / "shared"
 
 
 @pytest.fixture(scope="session")
@@ -45,10 +49,39 @@ def run_cli(*args: str, cwd: Path = ROOT, timeout: int = 300) -> subprocess.Comp
     )
 
 
+def _fault_results() -> list:
+    faults = sys.modules.get("tests.faultserver")
+    return getattr(faults, "FAULT_RESULTS", [])
+
+
+def pytest_sessionfinish(session) -> None:
+    """On an xdist worker: hand this worker's fault lines to the controller."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["fault_results"] = [dataclasses.asdict(r) for r in _fault_results()]
+
+
+class _FaultsFromWorkers:
+    """xdist controller: collect each finished worker's fault lines (an xdist hook, so it is
+    registered only when xdist runs)."""
+
+    @staticmethod
+    def pytest_testnodedown(node, error) -> None:
+        lines = getattr(node, "workeroutput", {}).get("fault_results", [])
+        if lines:
+            from tests.faultserver import FAULT_RESULTS, FaultResult
+
+            FAULT_RESULTS.extend(FaultResult(**line) for line in lines)
+
+
+def pytest_configure(config) -> None:
+    if config.pluginmanager.hasplugin("xdist"):
+        config.pluginmanager.register(_FaultsFromWorkers(), "micnews-faults-from-workers")
+
+
 def pytest_terminal_summary(terminalreporter) -> None:
     """Issue 7: per fault, records expected vs present (filled by tests/test_faults.py)."""
-    faults = sys.modules.get("tests.faultserver")
-    results = getattr(faults, "FAULT_RESULTS", [])
+    results = sorted(_fault_results(), key=lambda r: r.fault)
     if not results:
         return
     width = max(len(r.fault) for r in results)

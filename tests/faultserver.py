@@ -101,6 +101,37 @@ def reset_mid_body(times: int = 10**9) -> Fault:
     return fault
 
 
+def truncated_gzip(keep: float = 0.6, content_length: bool = True,
+                   times: int = 10**9) -> Fault:
+    """Serve the page gzip-encoded but only the first ``keep`` of the compressed stream
+    (no trailer): with a ``Content-Length`` that matches the cut body (a broken upstream),
+    or close-delimited (the connection just ends). The first ``times`` requests."""
+    calls = []
+
+    def fault(handler: BaseHTTPRequestHandler) -> bool:
+        calls.append(1)
+        if len(calls) > times:
+            return False
+        site = handler.site  # type: ignore[attr-defined]
+        file = resolve(site.root, handler.path)
+        assert file is not None, handler.path
+        body = file.read_bytes().replace(b"{{BASE}}", site.base_url.encode())
+        packer = zlib.compressobj(6, zlib.DEFLATED, 31)
+        cut = (packer.compress(body) + packer.flush())
+        cut = cut[:int(len(cut) * keep)]
+        headers = {"Content-Type": "text/html; charset=utf-8", "Content-Encoding": "gzip"}
+        if content_length:
+            headers["Content-Length"] = str(len(cut))
+        else:
+            headers["Connection"] = "close"
+            handler.close_connection = True
+        _head(handler, 200, headers)
+        handler.wfile.write(cut)
+        handler.wfile.flush()
+        return True
+    return fault
+
+
 def endless_body(limit_seconds: float = 20.0) -> Fault:
     """A 200 without Content-Length whose body never ends (until the client hangs up)."""
     def fault(handler: BaseHTTPRequestHandler) -> bool:
@@ -324,3 +355,40 @@ def crawl_with_full_disk(site: MisbehavingSite, out: Path, what: str, after: int
          site.base + "/",
          "--out", str(out), *FAST, *extra],
         cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+# The crawl command whose Parquet write number ``after + 1`` writes ``keep`` bytes of its
+# file, touches ``ready`` and then waits for ever (the test kills it there with SIGKILL).
+_HOLD_WRITE = r"""
+import io, sys, threading
+import pyarrow.parquet as pq
+from pathlib import Path
+ready, after, keep = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+real, calls = pq.write_table, []
+
+def held(table, where, **kwargs):
+    calls.append(1)
+    if len(calls) <= after:
+        return real(table, where, **kwargs)
+    buffer = io.BytesIO()
+    real(table, buffer, **kwargs)
+    with open(where, "wb") as fh:
+        fh.write(buffer.getvalue()[:keep])
+    ready.write_text(str(where))
+    threading.Event().wait()  # held mid-write until killed
+
+pq.write_table = held
+sys.argv = ["micnews", *sys.argv[4:]]
+from micnews.crawler.cli import main
+main()
+"""
+
+
+def crawl_held_mid_write(site: MisbehavingSite, out: Path, ready: Path, after: int,
+                         *extra: str, keep: int = 248) -> subprocess.Popen:
+    """``micnews crawl`` of ``site`` that stops in the middle of Parquet write ``after + 1``
+    (``keep`` bytes written to its temp file) and writes that file's name to ``ready``."""
+    return subprocess.Popen(
+        [sys.executable, "-c", _HOLD_WRITE, str(ready), str(after), str(keep), "crawl",
+         site.base + "/", "--out", str(out), *FAST, *extra],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)

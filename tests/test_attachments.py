@@ -82,6 +82,7 @@ def test_generic_path_lists_documents_linked_from_the_text() -> None:
     assert all(r.attachments == [] for r in records[1:] if isinstance(r, Record))
 
 
+@pytest.mark.e2e
 def test_crawl_lists_documents_without_fetching_them(tmp_path) -> None:
     site = tmp_path / "nukeviet"
     shutil.copytree(SITES_DIR / "nukeviet", site)

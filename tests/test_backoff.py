@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from micnews.crawler.backoff import backoff_delay
 from micnews.crawler.demo.server import SiteServer
 from tests.conftest import run_cli
@@ -14,6 +16,7 @@ def test_backoff_delay_doubles_and_is_capped():
     assert backoff_delay(3, 0.0, 5.0) == 0.0
 
 
+@pytest.mark.e2e
 def test_a_retried_request_waits_before_it_goes_out(tmp_path):
     site = tmp_path / "site"
     site.mkdir()

@@ -18,6 +18,8 @@ from micnews.cleaners.dataset import articles_dir, partition_dir, site_key
 from micnews.crawler.lock import SiteLock
 from tests.conftest import SITES_DIR, run_cli
 
+pytestmark = pytest.mark.e2e  # crawls or the micnews command in subprocesses
+
 ARTICLE = SITES_DIR / "mic-current" / "ha-nam-ra-mat-ung-dung-cong-dan-so-411230602100500311.htm"
 
 
@@ -88,8 +90,10 @@ def test_unwritable_output_folder(tmp_path):
 
 @pytest.mark.parametrize(("args", "words"), [
     (["--set", "NO_EQUALS_SIGN"], ["--set wants NAME=VALUE"]),
+    (["--set", "DOWNLOADER_MIDDLEWARES={bad json}"],
+     ["--set DOWNLOADER_MIDDLEWARES", "not valid JSON"]),
     (["--since", "yesterday"], ["--since wants a date"]),
-], ids=["set", "since"])
+], ids=["set", "set-json", "since"])
 def test_bad_crawl_options(out, args, words):
     one_line_error(run_cli("crawl", "http://tin.invalid/", "--out", str(out), *args), 2, *words)
 

@@ -14,6 +14,8 @@ import pytest
 from micnews.cleaners.dataset import DATASET_SCHEMA, load
 from tests.conftest import ROOT, run_cli
 
+pytestmark = pytest.mark.e2e  # crawls or the micnews command in subprocesses
+
 
 @pytest.fixture(scope="module")
 def crawled(fixture_sites, tmp_path_factory):

@@ -13,6 +13,8 @@ from micnews.cleaners.dataset import load
 from micnews.crawler.demo.server import SiteServer
 from tests.conftest import FIXTURES, run_cli
 
+pytestmark = pytest.mark.e2e  # crawls or the micnews command in subprocesses
+
 GENERIC = FIXTURES / "generic"
 FAST = ["--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=False"]
 # Lines of the fixture site's template (menu, sidebar, footer) — see tests/test_generic.py.

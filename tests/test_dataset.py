@@ -79,7 +79,7 @@ def test_layout_partitions_and_sanitizing(tmp_path):
     assert site_key("") == "_unknown"
     assert (articles_dir(tmp_path) / "site_key=mic.gov.vn" / f"year={UNKNOWN_YEAR}").is_dir()
     meta = pq.read_schema(w.files[0]).metadata
-    assert meta[b"micnews.schema_version"] == b"2"
+    assert meta[b"micnews.schema_version"] == b"3"
     md = pq.ParquetFile(w.files[0]).metadata
     assert md.row_group(0).column(0).compression == "ZSTD"
     # the real site survives in the column
@@ -221,6 +221,7 @@ def test_writer_killed_mid_file(tmp_path):
 runner = CliRunner()
 
 
+@pytest.mark.e2e
 def test_cli_compact_stats_export(tmp_path):
     for run in range(2):
         write(tmp_path, [rec(i, run=run, year=(2024, None)[i % 2]) for i in range(6)])
@@ -251,6 +252,7 @@ def test_cli_compact_stats_export(tmp_path):
     assert r.exit_code == 0 and len(r.stdout.splitlines()) == 6
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("cmd", [["compact"], ["dedup"], ["stats"], ["stats", "--json"],
                                  ["export", "--format", "jsonl"]])
 def test_cli_missing_dataset(tmp_path, cmd):
@@ -260,6 +262,7 @@ def test_cli_missing_dataset(tmp_path, cmd):
     assert len(r.output.strip().splitlines()) == 1 and "no dataset" in r.output
 
 
+@pytest.mark.e2e
 def test_cli_unreadable_dataset(tmp_path):
     bad = articles_dir(tmp_path) / "site_key=x" / "year=0"
     bad.mkdir(parents=True)

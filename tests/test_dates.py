@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import re
 from datetime import datetime
 from pathlib import Path
@@ -16,6 +15,7 @@ from micnews.cleaners.dates import (
     parse_iso_datetime,
     parse_vn_datetime,
 )
+from tests.helpers import real_pages
 
 # (date line, expected ISO in +07:00 or None)
 VN_LINES = [
@@ -180,40 +180,26 @@ def test_date_from_html_falls_back_to_url() -> None:
     assert date_from_html("", None) is None
 
 
-# --- real pages (../shared/realpages; skipped when absent) ----------------------------------
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-REALPAGES = SHARED / "realpages"
-
-
-def _real_expectations() -> list[tuple[str, str, str]]:
-    """(local file, page URL, expected date) for every real article page with a known date."""
-    manifest = REALPAGES / "MANIFEST.tsv"
-    if not manifest.is_file():
-        return []
+# --- real pages (shipped ones, plus ../shared/realpages when present) -------------------------
+def _real_expectations() -> list:
+    """(html path, page URL, expected date) for every real article page with a known date."""
     out = []
-    with manifest.open(encoding="utf-8") as fh:
-        for row in csv.DictReader(fh, delimiter="\t"):
-            html = REALPAGES / row["local_file"]
-            if not row["local_file"].endswith(".html") or "list" in row["local_file"]:
-                continue
-            expected_file = html.with_name(html.stem + ".expected.json")
-            if not expected_file.is_file():
-                continue
-            raw = expected_file.read_text(encoding="utf-8")
-            match = (re.search(r'published_at == \\"([^"\\]+)', raw)
-                     or re.search(r'"(?:publishing_date|date)"\s*:\s*"([^"]+)"', raw))
-            if match:
-                out.append((row["local_file"], row["page_url"], match.group(1)))
+    for page in real_pages():
+        expected_file = page.expected_file()
+        if "list" in page.local_file or not expected_file.is_file():
+            continue
+        raw = expected_file.read_text(encoding="utf-8")
+        match = (re.search(r'published_at == \\"([^"\\]+)', raw)
+                 or re.search(r'"(?:publishing_date|date)"\s*:\s*"([^"]+)"', raw))
+        if match:
+            out.append(pytest.param(str(page.path), page.page_url, match.group(1),
+                                    id=page.local_file))
     return out
 
 
-REAL = _real_expectations()
-
-
-@pytest.mark.skipif(not REAL, reason="../shared/realpages is absent")
-@pytest.mark.parametrize(("local_file", "url", "expected"), REAL or [("", "", "")])
+@pytest.mark.parametrize(("local_file", "url", "expected"), _real_expectations())
 def test_date_from_html_on_real_pages(local_file: str, url: str, expected: str) -> None:
-    html = (REALPAGES / local_file).read_text(encoding="utf-8", errors="replace")
+    html = Path(local_file).read_text(encoding="utf-8", errors="replace")
     got = date_from_html(html, url)
     want = parse_iso_datetime(expected)
     assert got is not None and want is not None

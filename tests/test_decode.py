@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from micnews.cleaners.decode import Decoded, decode_html, repair_text
+from tests.helpers import real_pages, shared
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "encodings"
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 CASES = json.loads((FIXTURES / "cases.json").read_text(encoding="utf-8"))
 
 
@@ -143,9 +143,7 @@ def test_legacy_font_in_script_is_left_alone():
     ],
 )
 def test_shared_samples_match_utf8(name, ctype, encoding):
-    folder = SHARED / "realpages" / "encodings"
-    if not folder.is_dir():
-        pytest.skip("/work/shared is absent")
+    folder = shared("realpages", "encodings")  # MPL/GPL texts: not shipped
     expected = unicodedata.normalize(
         "NFC", (folder / "uchardet_vi_utf-8.txt").read_text(encoding="utf-8")
     )
@@ -156,10 +154,7 @@ def test_shared_samples_match_utf8(name, ctype, encoding):
 
 def test_real_utf8_pages_are_not_rewritten():
     """Correct UTF-8 pages come out as NFC of their bytes: no false mojibake/legacy repairs."""
-    folder = SHARED / "realpages"
-    if not folder.is_dir():
-        pytest.skip("/work/shared is absent")
-    pages = sorted(folder.glob("*/*.htm*"))
+    pages = [page.path for page in real_pages()]
     assert pages
     for path in pages:
         data = path.read_bytes().removeprefix(codecs.BOM_UTF8)

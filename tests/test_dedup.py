@@ -17,6 +17,7 @@ from micnews.cleaners.dataset import DatasetWriter, articles_dir, compact, load
 from micnews.cleaners.dedup import DEDUP_DIR, DedupIndex, Doc, dedup, find_duplicates, similarity
 from micnews.cleaners.record import Record
 from micnews.crawler.cli_dataset import dataset_app
+from tests.helpers import shared
 
 CASES = json.loads((Path(__file__).parent / "fixtures" / "dedup" / "cases.json")
                    .read_text(encoding="utf-8"))
@@ -208,10 +209,8 @@ def test_shingle_sizes_keep_fixture_separation(k):
 
 def test_real_distinct_articles_not_linked():
     """Precision on real text: the seed articles in ../shared are all different articles."""
-    shared = Path(__file__).resolve().parents[1].parent / "shared"
-    seeds = sorted((shared / "seeds").glob("*.txt")) if shared.is_dir() else []
-    if len(seeds) < 2:
-        pytest.skip("no shared seed texts")
+    seeds = sorted(shared("seeds").glob("*.txt"))
+    assert len(seeds) >= 2
     docs = [Doc(p.name, p.read_text(encoding="utf-8", errors="replace")) for p in seeds]
     assert find_duplicates(docs) == {}
     # ...while each is linked to a copy of itself with a paragraph cut and a byline

@@ -27,6 +27,8 @@ from micnews.crawler.state_redis import RedisCrawlState
 from micnews.crawler.urls import canonical_url
 from tests.conftest import ROOT, SITES_DIR
 
+pytestmark = pytest.mark.e2e  # crawls or the micnews command in subprocesses
+
 FAST = ["--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=False",
         "--set", "CONCURRENT_REQUESTS=1",  # one page at a time per worker: the work is shared
         "--set", "MICNEWS_REDIS_HEARTBEAT_SECONDS=1", "--set", "MICNEWS_REDIS_WORKER_TTL=3"]

@@ -39,6 +39,8 @@ from tests.faultserver import (
     slow_loris,
 )
 
+pytestmark = pytest.mark.e2e  # crawls or the micnews command in subprocesses
+
 SITE = "mic-current"  # the smallest fixture site: three articles, a listing, a feed
 
 

@@ -7,7 +7,7 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
+import threading
 from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -23,6 +23,8 @@ from micnews.crawler.demo.server import SiteServer, resolve
 from micnews.crawler.urls import canonical_url
 from micnews.crawler.warc import iter_pages
 from tests.conftest import ROOT, SITES_DIR, run_cli
+
+pytestmark = pytest.mark.e2e  # crawls or the micnews command in subprocesses
 
 FAST = ["--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=False",
         "--set", "MICNEWS_MAX_CALENDAR_PAGES=10", "--set", "RETRY_TIMES=2"]
@@ -247,49 +249,69 @@ def test_kill_9_then_resume_equals_an_uninterrupted_crawl(fixture_expected, tmp_
 
     site = FaultySite(name, fixture_expected[name], tmp_path / "killed")
     out = tmp_path / "out"
+    # after three articles are served, the others wait at a gate until the kill: the crawl is
+    # killed midway whatever the machine's speed
+    served, third, gate = [], threading.Event(), threading.Event()
+
+    def hold(_target: str):
+        served.append(1)
+        if len(served) == 3:
+            third.set()
+        elif len(served) > 3:
+            gate.wait(60)
+        return None
+
+    for path in site.articles:
+        site.server.routes.setdefault(path, hold)
     try:
-        site.server.delay = 0.3
         proc = subprocess.Popen(
             [sys.executable, "-m", "micnews.crawler.cli", "crawl", site.server.base_url + "/",
              "--out", str(out), *FAST, "--set", "MICNEWS_BATCH_SIZE=1",
              "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=1"],
             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 60
-        while len(site.article_fetches(0)) < 3 and time.monotonic() < deadline:
-            time.sleep(0.05)
+        assert third.wait(60), "the crawl reached the articles"
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
+        gate.set()
         assert proc.returncode == -signal.SIGKILL
         partial = _dataset_urls(out) if (out / "articles").exists() else []
         assert len(partial) < len(want), "killed before the end"
 
-        site.server.delay = 0
         again = site.crawl(out)
         assert again.returncode == 0, again.stderr[-2000:]
         got = _dataset_urls(out)
         assert _paths(got) == want, "same URLs, no duplicates"
         ds.dataset(out / "articles", format="parquet").to_table()  # every file readable
     finally:
+        gate.set()
         site.stop()
 
 
 def test_second_run_of_the_same_site_is_refused_while_one_runs(fixture_expected, tmp_path):
+    """The first run is held, not hoped to be still running: it has taken the site's lock
+    before its first request (robots.txt), and its home page waits at a gate until the second
+    run has been refused."""
     name = _site_names()[0]
     site = FaultySite(name, fixture_expected[name], tmp_path)
     out = tmp_path / "out"
-    site.server.delay = 0.2
+    started, gate = threading.Event(), threading.Event()
+    site.server.routes["/robots.txt"] = lambda _t: started.set()  # then served as usual
+    site.server.routes["/"] = lambda _t: None if gate.wait(60) else None
     proc = subprocess.Popen(
         [sys.executable, "-m", "micnews.crawler.cli", "crawl", site.server.base_url + "/",
          "--out", str(out), *FAST], cwd=ROOT, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL)
+        stderr=subprocess.PIPE, text=True)
     try:
-        deadline = time.monotonic() + 30
-        while not site.server.requests and time.monotonic() < deadline:
-            time.sleep(0.05)
+        assert started.wait(60), "the first run started"
         second = site.crawl(out)
-        assert second.returncode == 75
+        gate.set()
+        assert second.returncode == 75, second.stderr[-2000:]
         assert "already running" in second.stderr
+        _stdout, stderr = proc.communicate(timeout=120)
+        assert proc.returncode == 0, stderr[-2000:]
     finally:
-        proc.kill()
+        gate.set()
+        if proc.poll() is None:
+            proc.kill()
         proc.wait()
         site.stop()

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from micnews.cleaners.lead import dedupe_lead, split_source_tag
 from micnews.cleaners.textnorm import norm_key, norm_space
+from tests.helpers import shared
 
 # Our own sentences, shaped like the seeds (mic.gov.vn 2007 articles and a NukeViet one).
 LEAD = (
@@ -250,14 +250,12 @@ def test_norm_key_keeps_words_apart() -> None:
 
 
 # --- the seeds (../shared/seeds; skipped when absent) ---------------------------------------
-SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 
 
 @pytest.mark.parametrize("prefix", ["000", "001", "003"])
 def test_seed_lead_repetition_is_removed(prefix: str) -> None:
-    files = sorted(SEEDS.glob(f"{prefix}_*.txt")) if SEEDS.is_dir() else []
-    if not files:
-        pytest.skip("../shared/seeds is absent")
+    files = sorted(shared("seeds").glob(f"{prefix}_*.txt"))
+    assert files
     paras = [p.strip() for p in re.split(r"\n\s*\n", files[0].read_text(encoding="utf-8"))]
     paras = [p for p in paras if p]
     # title, the "(Mic.gov.vn) - " line, the summary, then the body that repeats it

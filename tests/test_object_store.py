@@ -30,6 +30,8 @@ from tests.test_distributed import (  # noqa: F401 - fixtures: one Redis, slow f
     two_workers_crawl,
 )
 
+pytestmark = pytest.mark.e2e  # crawls or the micnews command in subprocesses
+
 FAST = ["--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=False",
         "--set", "MICNEWS_BATCH_SIZE=2"]  # several Parquet flushes, each uploaded
 

@@ -17,7 +17,9 @@ from micnews.cleaners.pageview import (
     limits_problem,
 )
 from micnews.cleaners.record import NotArticle, Page
-from tests.test_realpages import REAL
+from tests.helpers import SHARED
+
+REAL = SHARED / "realpages"
 
 URL = "https://example.vn/a.html"
 

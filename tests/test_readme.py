@@ -1,8 +1,8 @@
-"""The README's two commands are the ones CI runs."""
+"""The README's two commands are the ones CI runs, as a newcomer would run them."""
 
-from pathlib import Path
+import re
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.helpers import ROOT
 
 
 def readme_commands() -> list[str]:
@@ -12,12 +12,23 @@ def readme_commands() -> list[str]:
 
 
 def test_readme_opens_with_two_commands():
-    commands = readme_commands()
-    assert len(commands) == 2
-    assert "micnews crawl --demo" in commands[0]
-    assert "pytest" in commands[1]
+    text = (ROOT / "README.md").read_text("utf-8")
+    assert text.index("```bash\n") < text.index("\n## "), "the commands come before any section"
+    assert readme_commands() == ["pip install -e . && micnews crawl --demo",
+                                 "pip install -e '.[test]' && pytest"]
 
 
-def test_ci_runs_the_readme_test_command():
+def test_ci_runs_both_readme_commands_verbatim_with_the_stock_pip():
     ci = (ROOT / ".ci" / "run").read_text("utf-8")
-    assert readme_commands()[1] in ci.splitlines()
+    lines = ci.splitlines()
+    for command in readme_commands():
+        assert command in lines
+    code = "\n".join(line for line in lines if not line.lstrip().startswith("#"))
+    assert "python3 -m venv" in code
+    assert not re.search(r"pip[^\n]*install[^\n]*(-U|--upgrade)[^\n]*\bpip\b", code), \
+        "no pip upgrade: CI must see what a user with the venv's own pip sees"
+
+
+def test_readme_names_the_fast_tier_and_its_time():
+    text = (ROOT / "README.md").read_text("utf-8")
+    assert "pytest -m 'not e2e'" in text

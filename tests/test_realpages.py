@@ -1,36 +1,22 @@
-"""Every real page in ../shared/realpages goes through clean() without raising; the
-VnExpress article (fundus ground truth) reaches body token F1 >= 0.9."""
+"""Every real page (the ones shipped in tests/fixtures/realpages, plus ../shared/realpages when
+present) goes through clean() without raising; the VnExpress article (fundus ground truth)
+reaches body token F1 >= 0.9."""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from micnews.cleaners.clean import clean
 from micnews.cleaners.record import NotArticle, Page, Record
+from tests.helpers import REALPAGES, RealPage, real_pages
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-REAL = SHARED / "realpages"
-VNEXPRESS = REAL / "fundus" / "vnexpress_2025_10_22"
+VNEXPRESS = REALPAGES / "fundus" / "vnexpress_2025_10_22"
 VNEXPRESS_URL = (
     "https://vnexpress.net/dau-bung-keo-dai-phat-hien-ung-thu-lymphoma-ruot-non-4954454.html"
 )
-
-
-def _manifest() -> dict[str, str]:
-    """local_file -> page_url from MANIFEST.tsv (empty when absent)."""
-    path = REAL / "MANIFEST.tsv"
-    if not path.exists():
-        return {}
-    rows = path.read_text(encoding="utf-8").splitlines()[1:]
-    return {r.split("\t")[0]: r.split("\t")[4] for r in rows if r.count("\t") >= 4}
-
-
-def _pages() -> list[Path]:
-    return sorted(REAL.rglob("*.html")) if REAL.exists() else []
 
 
 def token_f1(got: str, want: str) -> float:
@@ -43,13 +29,10 @@ def token_f1(got: str, want: str) -> float:
     return 2 * p * r / (p + r)
 
 
-@pytest.mark.parametrize("path", _pages() or [None], ids=lambda p: p and p.name)
-def test_real_page_cleans_without_error(path: Path | None) -> None:
-    if path is None:
-        pytest.skip("../shared/realpages absent")
-    rel = path.relative_to(REAL).as_posix()
-    url = _manifest().get(rel) or f"https://example.vn/{rel}"
-    result = clean(Page(url, path.read_bytes(), {}))
+@pytest.mark.parametrize("page", real_pages(), ids=lambda p: p.local_file)
+def test_real_page_cleans_without_error(page: RealPage) -> None:
+    path = page.path
+    result = clean(Page(page.page_url, path.read_bytes(), {}))
     assert isinstance(result, Record | NotArticle)
     if isinstance(result, NotArticle):
         assert not result.reason.startswith("error"), result.reason
@@ -59,10 +42,13 @@ def test_real_page_cleans_without_error(path: Path | None) -> None:
         assert isinstance(result, Record), result
 
 
+def test_shipped_pages_are_always_there() -> None:
+    shipped = [p for p in real_pages() if p.shipped]
+    assert len(shipped) >= 7 and any("_list" in p.local_file for p in shipped)
+
+
 def test_vnexpress_body_f1() -> None:
     html, expected = VNEXPRESS.with_suffix(".html"), VNEXPRESS.with_suffix(".expected.txt")
-    if not html.exists() or not expected.exists():
-        pytest.skip("fundus VnExpress page absent")
     page = Page(VNEXPRESS_URL, html.read_bytes(), {"content-type": "text/html; charset=utf-8"})
     result = clean(page)
     assert isinstance(result, Record), result

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from micnews.cleaners.dataset import load
 from tests.conftest import run_cli
+
+pytestmark = pytest.mark.e2e  # crawls or the micnews command in subprocesses
 
 
 def _rows(out) -> dict[str, dict]:

@@ -17,10 +17,10 @@ import pytest
 
 from micnews.cleaners.clean import clean
 from micnews.cleaners.record import Page, Record
+from tests.helpers import shared
 
 HERE = Path(__file__).resolve().parent
 PAGES = HERE / "fixtures" / "pages"
-SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 
 BANNER = [
     "Cổng dịch vụ công", "Những thông tin thủ tục hành chính", "khai báo online tại đây",
@@ -192,16 +192,12 @@ def test_seed_defect_is_gone(
 
 @pytest.mark.parametrize(("seed", "evidence"), sorted({(d[1], d[2]) for d in DEFECTS if d[2]}))
 def test_seed_shows_the_defect(seed: str, evidence: str) -> None:
-    if not SEEDS.is_dir():
-        pytest.skip("../shared/seeds not available")
-    (path,) = SEEDS.glob(f"{seed}_*.txt")
+    (path,) = shared("seeds").glob(f"{seed}_*.txt")
     assert evidence in path.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("seed", ["000", "001", "003"])
 def test_seed_repeats_its_lead(seed: str) -> None:
-    if not SEEDS.is_dir():
-        pytest.skip("../shared/seeds not available")
-    (path,) = SEEDS.glob(f"{seed}_*.txt")
+    (path,) = shared("seeds").glob(f"{seed}_*.txt")
     blocks = [b.strip() for b in path.read_text(encoding="utf-8").split("\n\n") if b.strip()]
     assert blocks[2] == blocks[3]  # title, source tag, lead, lead again

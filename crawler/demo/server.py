@@ -18,6 +18,7 @@ as incremental crawls rely on them.
 from __future__ import annotations
 
 import hashlib
+import os
 import sys
 import threading
 import time
@@ -29,6 +30,10 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 DEFAULT_DEMO_ROOT: Path = Path(__file__).resolve().parent / "site"
+# The demo's sites live on fixed ports (this one and the next ones, in name order), so its
+# URLs, and so each row's url and site_key, are the same from one `micnews crawl --demo` to
+# the next: crawls of the demo add up like crawls of a real site. `MICNEWS_DEMO_PORT` moves them.
+DEMO_PORT = 8731
 PLACEHOLDER = b"{{BASE}}"
 
 _TYPES = {
@@ -201,7 +206,10 @@ class SiteServer:
             self.requests.append((method, path, status))
 
     def start(self) -> SiteServer:
-        """Bind and serve in a daemon thread; returns self."""
+        """Bind and serve in a daemon thread (once: started already, nothing to do); returns
+        self."""
+        if self._httpd is not None:
+            return self
         handler = type("SiteHandler", (_Handler,), {"site": self})
         self._httpd = _QuietServer((self.host, self.port), handler)
         self.port = self._httpd.server_address[1]
@@ -228,19 +236,28 @@ class SiteServer:
 
 
 class DemoServer:
-    """Serve every site directory under ``root``, one port each."""
+    """Serve every site directory under ``root``, one port each: ``port`` and the next ones in
+    name order, or any free ports (``port=0``)."""
 
-    def __init__(self, root: Path = DEFAULT_DEMO_ROOT, host: str = "127.0.0.1") -> None:
+    def __init__(self, root: Path = DEFAULT_DEMO_ROOT, host: str = "127.0.0.1",
+                 port: int = 0) -> None:
         self.root = Path(root)
+        folders = [p for p in sorted(self.root.iterdir())
+                   if p.is_dir() and not p.name.startswith((".", "_"))]
         self.sites: dict[str, SiteServer] = {
-            p.name: SiteServer(p, host=host)
-            for p in sorted(self.root.iterdir()) if p.is_dir() and not p.name.startswith((".", "_"))
+            p.name: SiteServer(p, host=host, port=port + i if port else 0)
+            for i, p in enumerate(folders)
         }
 
     def start(self) -> DemoServer:
-        """Start every site server; returns self."""
-        for server in self.sites.values():
-            server.start()
+        """Start every site server; returns self. A port in use raises ``OSError`` and leaves
+        nothing running."""
+        try:
+            for server in self.sites.values():
+                server.start()
+        except OSError:
+            self.stop()
+            raise
         return self
 
     def stop(self) -> None:
@@ -255,11 +272,31 @@ class DemoServer:
         self.stop()
 
 
+def demo_port() -> int:
+    """The demo's first port: ``$MICNEWS_DEMO_PORT`` or :data:`DEMO_PORT`."""
+    value = os.environ.get("MICNEWS_DEMO_PORT", "")
+    return int(value) if value.isdigit() else DEMO_PORT
+
+
+def start_demo(root: Path = DEFAULT_DEMO_ROOT, warn: Callable[[str], object] = print
+               ) -> DemoServer:
+    """The demo on its fixed ports; when they are taken (another demo is running), on free
+    ports, saying that this run's URLs differ."""
+    port = demo_port()
+    try:
+        return DemoServer(root, port=port).start()
+    except OSError as exc:
+        warn(f"demo ports {port}-{port + 2} unavailable ({exc.strerror or exc}): serving on "
+             "free ports, so this run's URLs (and site_key) differ from other demo runs; "
+             "set MICNEWS_DEMO_PORT to choose others")
+        return DemoServer(root).start()
+
+
 def main(argv: list[str] | None = None) -> int:
     """``python -m micnews.crawler.demo.server [ROOT]``: serve the sites until Ctrl-C."""
     args = sys.argv[1:] if argv is None else argv
     root = Path(args[0]) if args else DEFAULT_DEMO_ROOT
-    with DemoServer(root) as demo:
+    with start_demo(root) as demo:
         for name, site in demo.sites.items():
             print(f"{name}: {site.base_url}/", flush=True)
         try:

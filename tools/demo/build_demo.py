@@ -1,8 +1,8 @@
 # ruff: noqa: E501  (HTML templates and prose are written as they read, not wrapped)
 """Generate the static demo sites and the test fixture sites from article data.
 
-``python -m micnews.crawler.demo.build_demo`` rewrites ``crawler/demo/site/`` and
-``crawler/demo/expected.json`` from :mod:`micnews.crawler.demo.content`, and
+``python tools/demo/build_demo.py`` rewrites ``crawler/demo/site/`` and
+``crawler/demo/expected.json`` from ``tools/demo/content.py``, and
 ``tests/fixtures/sites/`` (+ its ``expected.json``) from ``tests/fixtures/sites/_content.py``.
 The output is deterministic, so re-running it reproduces the committed files exactly.
 
@@ -35,8 +35,9 @@ from types import ModuleType
 from typing import Any
 from zoneinfo import ZoneInfo
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parent  # tools/demo: the generator and its article data
 REPO = HERE.parents[1]
+DEMO = REPO / "crawler" / "demo"  # what ships: the built site and its expected records
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 WEEKDAYS = ["Thứ hai", "Thứ ba", "Thứ tư", "Thứ năm", "Thứ sáu", "Thứ bảy", "Chủ nhật"]
 TINY_PDF = (
@@ -1045,7 +1046,7 @@ def _load(path: Path) -> ModuleType:
 def main() -> int:
     """Rebuild the demo site and the test fixture sites."""
     demo = _load(HERE / "content.py")
-    build(demo.SITES, HERE / "site", HERE / "expected.json")
+    build(demo.SITES, DEMO / "site", DEMO / "expected.json")
     fixtures = REPO / "tests" / "fixtures" / "sites"
     if (fixtures / "_content.py").exists():
         build(_load(fixtures / "_content.py").SITES, fixtures, fixtures / "expected.json")

@@ -1,7 +1,7 @@
 # ruff: noqa: E501  (HTML templates and prose are written as they read, not wrapped)
 """Article data of the bundled demo site (our own text, modelled on the real portals).
 
-Rendered by :mod:`micnews.crawler.demo.build_demo`; see its docstring for the keys. People named
+Rendered by ``tools/demo/build_demo.py``; see its docstring for the keys. People named
 here are invented; events are typical of the ministry's and provincial departments' news.
 """
 

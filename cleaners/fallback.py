@@ -1,0 +1,103 @@
+"""A known family's page, never worse than the generic path.
+
+:func:`extract_family` is where the profile path hands off: the family's profile first (its
+own fields falling back one by one on :mod:`~micnews.cleaners.fields`), and when the profile
+finds no body, or a body far shorter than the generic extraction, the generic path with the
+family's knowledge still applied (title, lead, bylines and dates found by meaning; the
+family's boilerplate markers and the lead rules run in :func:`~micnews.cleaners.clean.clean`).
+The result says which of the three it was (``Record.extraction``) so a crawl can tell a
+profile that rots (a site redesign) from one that works.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from lxml import html as lhtml
+
+from micnews.cleaners.extract import extract_with_profile, paragraphs_of, take_images
+from micnews.cleaners.fields import (
+    bylines_anywhere,
+    is_labelled,
+    lead_element,
+    meta_datetime,
+    schema_author,
+    title_by_meaning,
+    visible_date,
+)
+from micnews.cleaners.generic import extract_generic
+from micnews.cleaners.profile import Profile
+from micnews.cleaners.record import Extracted, Image
+from micnews.cleaners.templates import SiteTemplate
+from micnews.cleaners.textnorm import norm_key
+
+SHORT_BODY_WORDS = 120  # a profile body shorter than this is compared with the generic path
+FAR_SHORTER = 2.0  # the generic body has this many times the words: the profile missed text
+
+
+def _words(ex: Extracted) -> int:
+    return len(" ".join([ex.lead or "", *ex.paragraphs]).split())
+
+
+def _fresh(html: str) -> lhtml.HtmlElement | None:
+    try:
+        return lhtml.document_fromstring(html)
+    except (ValueError, lhtml.etree.ParserError):
+        return None
+
+
+def family_fields(ex: Extracted, html: str, url: str) -> Extracted:
+    """Fill a generic extraction of a known family's page with the fields found by meaning:
+    they win over the generic guesses (the family's markup says what its parts are)."""
+    tree = _fresh(html)
+    if tree is None:
+        return ex
+    lead_el = lead_element(tree, None)
+    anchor = lead_el
+    if anchor is None:
+        heads = tree.xpath("//h1")
+        anchor = heads[0] if heads else None
+    ex.title = title_by_meaning(tree, lead_el) or ex.title
+    captions: list[Image] = []
+    take_images(tree.body if tree.find("body") is not None else tree, url, captions, Counter())
+    caption_keys = {norm_key(i.caption) for i in captions if i.caption}
+    ex.paragraphs = [p for p in ex.paragraphs if norm_key(p) not in caption_keys]
+    if lead_el is not None:
+        take_images(lead_el, url, [], Counter())
+        lead = " ".join(paragraphs_of(lead_el)).strip()
+        ex.lead = lead or ex.lead
+    author, source = bylines_anywhere(tree)
+    ex.author = author or schema_author(tree) or None
+    ex.source = source or ex.source
+    tail = ex.paragraphs[-4:]
+    ex.paragraphs = ex.paragraphs[:-4] + [p for p in tail if not is_labelled(p)]
+    published = visible_date(anchor, before=False) if anchor is not None else None
+    if published is None:
+        for meta in tree.iter("meta"):
+            if (meta.get("property") or "").lower() == "article:published_time":
+                published = meta_datetime(meta.get("content"))
+                break
+    ex.published_at = published or ex.published_at
+    return ex
+
+
+def extract_family(
+    tree: lhtml.HtmlElement, html: str, url: str, profile: Profile,
+    template: SiteTemplate | None, article_signals: bool,
+) -> tuple[Extracted | None, str]:
+    """``(extracted, extraction)`` for a page of ``profile``'s family; ``(None, reason)``
+    when it has no article (a listing or home page of the family)."""
+    extracted = extract_with_profile(tree, url, profile)
+    if extracted is not None and _words(extracted) >= SHORT_BODY_WORDS:
+        return extracted, "profile+fallback" if extracted.fallbacks else "profile"
+    if extracted is None and not article_signals and lead_element(tree, None) is None:
+        return None, "no article body (listing or home page)"
+    generic = extract_generic(html, url, template)
+    if generic is not None and (
+        extracted is None or len(generic.paragraphs) and
+        len(" ".join(generic.paragraphs).split()) >= FAR_SHORTER * _words(extracted)
+    ):
+        return family_fields(generic, html, url), "generic_fallback"
+    if extracted is not None:
+        return extracted, "profile+fallback" if extracted.fallbacks else "profile"
+    return None, "no article text"
