@@ -141,7 +141,8 @@ class CleanPipeline:
                     known["content_hash"] == result.content_hash:
                 self.stats.inc_value("micnews/unchanged")
                 raise DropItem(f"unchanged since the last run: {item.url}", log_level="DEBUG")
-            self.state.seen(item.url, "article", etag, last_modified, result.content_hash)
+            # the content hash is stored with the commit: the hash of the row on disk
+            self.state.seen(item.url, "article", etag, last_modified)
         return result
 
     def _family_hint(self, site: str) -> str | None:
@@ -276,13 +277,13 @@ class ParquetPipeline:
             return
         self._last_flush = time.monotonic()
         for path in new_files:
-            urls = self.writer.file_urls.pop(path)
+            urls, hashes = self.writer.file_urls.pop(path)
             self._committed += 1
             self.stats.inc_value("micnews/articles_written", len(urls))  # the file is whole
             if self.state is None:
                 continue
             try:
-                self.state.commit(urls, path.name)  # one transaction: URLs and file name
+                self.state.commit(urls, path.name, hashes)  # one transaction per file
             except Exception as exc:  # the next run's reconcile commits the file
                 if not is_disk_full(exc):
                     raise

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+import pyarrow.fs as pafs
 import redis
 
 from micnews.crawler.state import commit_unknown_files
@@ -72,11 +73,18 @@ class RedisCrawlState:
             before, *_ = pipe.execute()
         return before is not None and before != "" and before != lastmod
 
-    def commit(self, urls: Iterable[str], file_name: str | None = None) -> None:
-        """Mark records as written (their Parquet file exists)."""
+    def commit(self, urls: Iterable[str], file_name: str | None = None,
+               hashes: Iterable[str | None] | None = None) -> None:
+        """Mark records as written (their Parquet file exists), with the content hash of
+        the row written when given (what a refetch is compared with)."""
+        urls = list(urls)
         with self.redis.pipeline() as pipe:
-            for url in urls:
-                pipe.hset(self._url(url), mapping={"kind": "article", "committed": "1"})
+            for url, content_hash in zip(
+                    urls, hashes if hashes is not None else [None] * len(urls), strict=True):
+                values = {"kind": "article", "committed": "1"}
+                if content_hash:
+                    values["content_hash"] = content_hash
+                pipe.hset(self._url(url), mapping=values)
             if file_name:
                 pipe.sadd(f"{self.prefix}:files", file_name)
             pipe.execute()
@@ -100,10 +108,12 @@ class RedisCrawlState:
         """Stored links of a page."""
         return sorted(self.redis.smembers(f"{self.prefix}:links:{page}"))
 
-    def reconcile(self, dataset_files: Iterable[Path]) -> int:
-        """Commit the URLs of dataset files written after the last commit (a kill in between)."""
+    def reconcile(self, dataset_files: Iterable[Path],
+                  filesystem: pafs.FileSystem | None = None) -> int:
+        """Commit the URLs of dataset files this state has not seen (see
+        :func:`~micnews.crawler.state.commit_unknown_files`)."""
         return commit_unknown_files(self, self.redis.smembers(f"{self.prefix}:files"),
-                                    dataset_files)
+                                    dataset_files, filesystem)
 
     def claim_first(self, key: str, url: str) -> bool:
         """True when ``url`` is the first page to write ``key`` (a canonical URL or a content

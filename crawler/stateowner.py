@@ -16,7 +16,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
 
-from micnews.cleaners.dataset import ARTICLES_DIR
+from micnews.cleaners.dataset import ARTICLES_DIR, data_files
 from micnews.cleaners.storage import locate, recover_outboxes
 from micnews.crawler.state import CrawlState, StateStore
 
@@ -81,6 +81,9 @@ def open_state(settings: BaseSettings) -> StateStore:
                                 or location.staging / "state.sqlite").resolve())
     if location.remote:
         recover_outboxes(location, state.reconcile)
+        # the local state may be new (another machine, a cleared cache) or behind the
+        # dataset: what the dataset holds is in its own Parquet (url, content_hash)
+        state.reconcile(data_files(location.out), location.filesystem)
     else:
         state.reconcile(sorted((location.staging / ARTICLES_DIR).rglob("*.parquet")))
     return state
