@@ -300,10 +300,9 @@ def reclean(
     workers: Annotated[int, typer.Option(help="Worker processes (0 = one per core).")] = 0,
 ) -> None:
     """Rebuild a dataset from the raw WARC archive with the current cleaners (no network)."""
+    from micnews.cleaners.storage import display, is_uri
     from micnews.crawler.reclean import reclean as run_reclean
     from micnews.crawler.reclean import warc_files
-
-    from micnews.cleaners.storage import display, is_uri
 
     folder = Path(source)
     if is_uri(source):  # kept whole: a Path would fold s3:// into s3:/
