@@ -106,7 +106,8 @@ def main() -> int:
                 break
             except OSError:
                 if scrapyd.poll() is not None:
-                    raise SystemExit(f"scrapyd stopped: {scrapyd.communicate()[1][-3000:]}")
+                    raise SystemExit(
+                        f"scrapyd stopped: {scrapyd.communicate()[1][-3000:]}") from None
                 time.sleep(0.1)
 
         deployed = run([str(venv / "bin" / "scrapyd-deploy")], repo)
