@@ -91,7 +91,9 @@ def crawl(n_workers: int, base_url: str, redis_url: str, out: Path) -> dict:
                             capture_output=True, text=True)
     assert seeded.returncode == 0, seeded.stderr
     started = time.monotonic()
-    queue = next(iter(client.scan_iter("micnews:*:requests")))
+    # the frontier's keys: <base>:workers, <base>:requests (gone from Redis while empty)
+    queue = next(iter(client.scan_iter("micnews:*:workers"))).decode()[:-len("workers")] \
+        + "requests"
     while True:
         claims = sum(client.hlen(k) for p in ("inflight", "done")
                      for k in client.scan_iter(f"micnews:*:{p}:*"))
