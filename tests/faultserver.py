@@ -374,7 +374,9 @@ def held(table, where, **kwargs):
     real(table, buffer, **kwargs)
     with open(where, "wb") as fh:
         fh.write(buffer.getvalue()[:keep])
-    ready.write_text(str(where))
+    staged = ready.with_name(ready.name + ".tmp")  # rename: the test never reads it half-written
+    staged.write_text(str(where))
+    staged.rename(ready)
     threading.Event().wait()  # held mid-write until killed
 
 pq.write_table = held

@@ -144,14 +144,30 @@ def _workers_key(client: redis.Redis) -> bytes:
     return next(iter(client.scan_iter("micnews:*:workers")), b"")
 
 
-def two_workers_crawl(redis_url: str, sites, out) -> list[str]:
-    """Start two workers, seed once when both are up, wait for both; their logs."""
+def _start_workers(redis_url: str, sites, out: Path, workers: list[subprocess.Popen],
+                   count: int, *extra: str) -> None:
+    """Seed, then start ``count`` workers (into ``workers``) with the sites' answers held
+    until every worker has registered: the queue is never empty before the crawl, so no
+    worker can stop idle while another is still starting (no race with process start-up)."""
     client = redis.Redis.from_url(redis_url)
-    idle = ["--set", "MICNEWS_REDIS_IDLE_SECONDS=5"]
-    workers = [_worker(redis_url, sites, out, *idle) for _ in range(2)]
+    for server in sites.values():
+        server.gate.clear()
     try:
-        _wait_for(lambda: _workers_key(client) and client.scard(_workers_key(client)) == 2)
         _seed(redis_url, sites, out)
+        workers.extend(_worker(redis_url, sites, out, *extra) for _ in range(count))
+        _wait_for(lambda: _workers_key(client)
+                  and client.scard(_workers_key(client)) == count, seconds=120)
+    finally:
+        for server in sites.values():
+            server.gate.set()
+
+
+def two_workers_crawl(redis_url: str, sites, out) -> list[str]:
+    """Start two workers on a seeded queue, both up before any site answers; their logs."""
+    idle = ["--set", "MICNEWS_REDIS_IDLE_SECONDS=5"]
+    workers: list[subprocess.Popen] = []
+    try:
+        _start_workers(redis_url, sites, out, workers, 2, *idle)
         return [_finish(w) for w in workers]
     finally:
         for w in workers:
@@ -281,10 +297,9 @@ def test_workers_claim_no_more_than_they_may_run_per_site(redis_url, sites, fixt
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
     shared = ["--set", "CONCURRENT_REQUESTS=16", "--set", "MICNEWS_REDIS_IDLE_SECONDS=8"]
-    workers = [_worker(redis_url, sites, out, *shared) for _ in range(3)]
+    workers: list[subprocess.Popen] = []
     try:
-        _wait_for(lambda: _workers_key(client) and client.scard(_workers_key(client)) == 3)
-        _seed(redis_url, sites, out)
+        _start_workers(redis_url, sites, out, workers, 3, *shared)
         for w in workers:
             _finish(w)
     finally:

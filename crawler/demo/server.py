@@ -117,6 +117,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._serve(head=True)
 
     def _serve(self, head: bool) -> None:
+        self.site.gate.wait()
         if self.site.delay:
             time.sleep(self.site.delay)
         route = self.site.routes.get(urlsplit(self.path).path)
@@ -192,6 +193,9 @@ class SiteServer:
         # serve the file as usual: lets tests script redirects, errors and traps.
         self.routes: dict[str, Callable[[str], tuple[int, dict[str, str], bytes] | None]] = {}
         self.delay = 0.0  # seconds to wait before each response (slow server)
+        # every answer waits until this is set (tests hold a crawl at a known point with it)
+        self.gate = threading.Event()
+        self.gate.set()
         self._lock = threading.Lock()
         self._httpd: _QuietServer | None = None
         self._thread: threading.Thread | None = None
