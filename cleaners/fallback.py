@@ -40,6 +40,10 @@ from micnews.cleaners.textnorm import norm_key
 
 SHORT_BODY_WORDS = 120  # a profile body shorter than this is compared with the generic path
 FAR_SHORTER = 2.0  # the generic body has this many times the words: the profile missed text
+# A profile body is compared with the generic path only on pages up to this size: on a
+# page of megabytes a trafilatura pass takes minutes (justext), and a body the profile found
+# is kept (a page where the profile finds none still goes the generic way, as unknown ones do).
+COMPARE_MAX_CHARS = 1_000_000
 
 
 def _words(ex: Extracted) -> int:
@@ -118,7 +122,7 @@ def extract_family(
     tree, html = view.tree, view.html
     extracted = extract_with_profile(tree, url, profile)
     if extracted is not None and (
-        _words(extracted) >= SHORT_BODY_WORDS
+        _words(extracted) >= SHORT_BODY_WORDS or len(html) > COMPARE_MAX_CHARS
         or _words(extracted) + _text_elsewhere(tree, profile) - len((extracted.lead or "").split())
         < FAR_SHORTER * _words(extracted)
     ):  # long enough, or no room on the page for a body FAR_SHORTER times longer
