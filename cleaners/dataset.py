@@ -201,7 +201,8 @@ class DatasetWriter:
         self._seq = 0
         self.rows_written = 0
         self.files: list[Path] = []
-        self.file_urls: dict[Path, list[str]] = {}  # the URLs of each file written
+        # the URLs and content hashes of each file written
+        self.file_urls: dict[Path, tuple[list[str], list[str]]] = {}
         self._staged: list[Path] = []  # published, local copy kept until release()
 
     def write(self, record: Record) -> None:
@@ -233,8 +234,11 @@ class DatasetWriter:
             self._buffer = [r for r in self._buffer if id(r) not in done]
             self.rows_written += len(records)
             self.files.append(final)
-            # with an archived copy's capture key too (crawl state: record_keys)
-            self.file_urls[final] = [k for r in records for k in record_keys(r.url, r.archived_at)]
+            # with an archived copy's capture key too (crawl state: record_keys), each
+            # key with its record's content hash
+            keyed = [(k, r.content_hash) for r in records for k in record_keys(r.url,
+                                                                              r.archived_at)]
+            self.file_urls[final] = ([k for k, _h in keyed], [h for _k, h in keyed])
             written.append(final)
             self.location.publish(final, keep_local=True)
             self._staged.append(final)

@@ -22,6 +22,7 @@ from micnews.cleaners.dataset import load
 from micnews.cleaners.storage import locate, recover_outboxes
 from micnews.crawler.urls import canonical_url
 from tests.conftest import run_cli
+from tests.helpers import free_port
 from tests.test_distributed import _expected_urls as _distributed_expected
 from tests.test_distributed import (  # noqa: F401 - fixtures: one Redis, slow fixture sites
     redis_server,
@@ -36,12 +37,6 @@ FAST = ["--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=False",
         "--set", "MICNEWS_BATCH_SIZE=2"]  # several Parquet flushes, each uploaded
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def s3_endpoint() -> Iterator[str]:
     """moto's S3 server on a free loopback port; yields ``127.0.0.1:PORT``."""
@@ -51,7 +46,7 @@ def s3_endpoint() -> Iterator[str]:
         if os.environ.get("CI"):
             pytest.fail("moto[server] is not installed (pip install -e '.[test]')")
         pytest.skip("moto[server] is not installed (pip install 'moto[server]')")
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1",
                              "-p", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -193,3 +188,45 @@ def test_a_file_uri_is_a_plain_folder(tmp_path):
     compact = run_cli("compact", "--out", uri)
     assert compact.returncode == 0, compact.stderr
     assert len(pq.read_table(tmp_path / "ds" / "articles")) == 5
+
+
+def test_a_new_machine_knows_what_an_s3_dataset_holds(fixture_expected, bucket, tmp_path,
+                                                       monkeypatch):
+    """Issue 13 (8): the crawl state is local, the dataset is not. A crawl of the same URI
+    from another machine (a new, empty staging folder) rebuilds the known URLs and content
+    hashes from the dataset's own Parquet: nothing is written again, and ``--refresh``
+    writes a new row only for the article whose text changed."""
+    from collections import Counter
+
+    from tests.faultserver import MisbehavingSite, report
+
+    _s3, uri = bucket
+    site = MisbehavingSite("mic-current", fixture_expected["mic-current"], tmp_path / "site")
+    try:
+        for i in range(7):
+            site.add_article(f"s3-{i}")
+
+        def crawl_from(machine: str, *extra: str) -> list[str]:
+            monkeypatch.setenv("MICNEWS_STAGING", str(tmp_path / machine))
+            result = site.crawl(uri, *extra)  # type: ignore[arg-type]
+            assert result.returncode == 0, result.stderr[-3000:]
+            return [canonical_url(u) for u in
+                    load(uri).to_table(columns=["url"]).column("url").to_pylist()]
+
+        first = crawl_from("machine-1")
+        assert sorted(first) == sorted(site.urls())
+        second = crawl_from("machine-2")  # a new container: its cache is empty
+        twice = [u for u, n in Counter(second).items() if n > 1]
+        assert not twice, f"written again from another machine: {twice}"
+        assert sorted(second) == sorted(site.urls())
+        edited = next(p for p in site.expected if "s3-3" in p)
+        page = site.file_of(edited)
+        page.write_text(page.read_text("utf-8").replace("Bản tin s3-3:", "Bản tin đã sửa:"),
+                        "utf-8")
+        third = crawl_from("machine-3", "--refresh")  # hashes rebuilt too
+        assert Counter(third) == Counter(second) + Counter(site.urls({edited}))
+        report("object store crawled from a new machine (empty local state)", site.urls(),
+               second, "tests/test_object_store.py::"
+               "test_a_new_machine_knows_what_an_s3_dataset_holds")
+    finally:
+        site.stop()
