@@ -234,12 +234,16 @@ def _variant_cases(folder: Path, group: str) -> list[Case]:
 
 def _theme_cases() -> list[Case]:
     """Pages rendered from real NukeViet theme templates (``tests/fixtures/themes``): the
-    expected record is typed from the article, ``absent`` lists the furniture that must go."""
-    from tests.fixtures.themes._render import cases
+    expected record is typed from the article, ``absent`` lists the furniture that must go.
+    Again with the body containers renamed: what the fallback gives when a theme changes."""
+    from tests.fixtures.themes._render import cases, redesigned
 
-    return [Case("real NukeViet themes", c.url, c.html.encode("utf-8"),
+    return [Case(group, c.url, page(c.html).encode("utf-8"),
                  {"content-type": "text/html; charset=utf-8"},
-                 {**c.expected, "absent": c.absent}, FIELDS) for c in cases()]
+                 {**c.expected, "absent": c.absent}, FIELDS)
+            for group, page in (("real NukeViet themes", str),
+                                ("real themes, body renamed (fallback)", redesigned))
+            for c in cases()]
 
 
 def _realpage_cases(shared: Path) -> list[Case]:

@@ -23,6 +23,7 @@ from micnews.cleaners.extract import (
 )
 from micnews.cleaners.fields import (
     bylines_anywhere,
+    detail_page_evidence,
     is_labelled,
     lead_element,
     meta_datetime,
@@ -32,7 +33,7 @@ from micnews.cleaners.fields import (
 )
 from micnews.cleaners.generic import extract_generic
 from micnews.cleaners.pageview import PageView
-from micnews.cleaners.profile import Profile
+from micnews.cleaners.profile import Profile, css
 from micnews.cleaners.record import Extracted, Image
 from micnews.cleaners.templates import SiteTemplate
 from micnews.cleaners.textnorm import norm_key
@@ -42,6 +43,10 @@ SHORT_BODY_WORDS = 120  # a profile body shorter than this is compared with the 
 # path (trafilatura, superlinear in paragraphs) would cost more than the page is worth.
 COMPARE_MAX_CHARS = 2_000_000
 FAR_SHORTER = 2.0  # the generic body has this many times the words: the profile missed text
+# A profile body is compared with the generic path only on pages up to this size: on a
+# page of megabytes a trafilatura pass takes minutes (justext), and a body the profile found
+# is kept (a page where the profile finds none still goes the generic way, as unknown ones do).
+COMPARE_MAX_CHARS = 1_000_000
 
 
 def _words(ex: Extracted) -> int:
@@ -71,12 +76,17 @@ def _fresh(html: str) -> lhtml.HtmlElement | None:
         return None
 
 
-def family_fields(ex: Extracted, html: str, url: str) -> Extracted:
+def family_fields(ex: Extracted, html: str, url: str, profile: Profile) -> Extracted:
     """Fill a generic extraction of a known family's page with the fields found by meaning:
-    they win over the generic guesses (the family's markup says what its parts are)."""
+    they win over the generic guesses (the family's markup says what its parts are). The
+    family's furniture (``drop`` selectors: modals, rating, hidden copies) leaves first."""
     tree = _fresh(html)
     if tree is None:
         return ex
+    for sel in profile.drop:
+        for el in css(sel)(tree):
+            if el.getparent() is not None and el.tag not in ("html", "body"):
+                el.drop_tree()
     lead_el = lead_element(tree, None)
     anchor = lead_el
     if anchor is None:
@@ -120,15 +130,17 @@ def extract_family(
         < FAR_SHORTER * _words(extracted)
     ):  # long enough, or no room on the page for a body FAR_SHORTER times longer
         return extracted, "profile+fallback" if extracted.fallbacks else "profile"
-    if extracted is None and not article_signals and lead_element(tree, None) is None:
+    detail_page = extracted is not None or detail_page_evidence(tree)
+    if extracted is None and not (article_signals or detail_page):
         return None, "no article body (listing or home page)"
-    # the profile path edited the tree: the generic path reads a fresh one
-    generic = extract_generic(view.reparsed(), url, template)
+    # the profile path edited the tree: the generic path reads a fresh one; the family's
+    # detail-page evidence stands in for the generic path's own (date, article markup)
+    generic = extract_generic(view.reparsed(), url, template, is_article=detail_page)
     if generic is not None and (
         extracted is None or len(generic.paragraphs) and
         len(" ".join(generic.paragraphs).split()) >= FAR_SHORTER * _words(extracted)
     ):
-        return family_fields(generic, html, url), "generic_fallback"
+        return family_fields(generic, html, url, profile), "generic_fallback"
     if extracted is not None:
         return extracted, "profile+fallback" if extracted.fallbacks else "profile"
     return None, "no article text"

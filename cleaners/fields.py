@@ -337,6 +337,13 @@ def visible_date(anchor: lhtml.HtmlElement, before: bool = True) -> datetime | N
     return None
 
 
+def detail_page_evidence(tree: lhtml.HtmlElement) -> bool:
+    """Does the page look like one article's page by what its parts mean: a lead container.
+    (A known family's detail page whose profile found no body still is an article page.) A
+    heading with a date line is not enough: tag and category listings have both."""
+    return lead_element(tree, None) is not None
+
+
 # --- the lead's source tag ---------------------------------------------------------------
 
 

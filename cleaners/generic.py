@@ -406,16 +406,19 @@ def _trafilatura(view: PageView, precision: bool):  # noqa: ANN202 - trafilatura
 
 
 def extract_generic(
-    page: str | PageView, url: str = "", template: SiteTemplate | None = None
+    page: str | PageView, url: str = "", template: SiteTemplate | None = None,
+    is_article: bool = False,
 ) -> Extracted | None:
     """Extract an article from a page of no known family; None when it has no article
-    (:func:`extract_generic_or_reason` says why)."""
-    result = extract_generic_or_reason(page, url, template)
+    (:func:`extract_generic_or_reason` says why). ``is_article``: the caller knows the page
+    is an article page (issue 11: a known family's detail page whose profile missed)."""
+    result = extract_generic_or_reason(page, url, template, is_article)
     return result if isinstance(result, Extracted) else None
 
 
 def extract_generic_or_reason(
-    page: str | PageView, url: str = "", template: SiteTemplate | None = None
+    page: str | PageView, url: str = "", template: SiteTemplate | None = None,
+    is_article: bool = False,
 ) -> Extracted | str:
     """The article of a page of no known family, or why the page is not one.
 
@@ -430,7 +433,7 @@ def extract_generic_or_reason(
         doc = _trafilatura(view, precision)
         if doc is None or getattr(doc, "body", None) is None:
             continue
-        result = _from_document(doc, view, template)
+        result = _from_document(doc, view, template, is_article)
         if result is not _TOO_SHORT:
             return result  # type: ignore[return-value]
     return "no article text"
@@ -626,9 +629,10 @@ def clean_authors(raw: str | None, view: PageView) -> str | None:
     return "; ".join(out) or None
 
 
-def _from_document(doc, view: PageView, template: SiteTemplate | None):  # noqa: ANN001,ANN202
+def _from_document(doc, view: PageView, template: SiteTemplate | None,  # noqa: ANN001,ANN202
+                   is_article: bool = False):
     """Extracted from one trafilatura result; a reason for a page that is not an article,
-    _TOO_SHORT for too little text."""
+    _TOO_SHORT for too little text. ``is_article`` skips the static-page evidence check."""
     root = view.tree
     removed: dict[str, int] = {}
     paragraphs, images, byline, captions = paragraphs_and_images(doc.body, view.base_url)
@@ -670,7 +674,8 @@ def _from_document(doc, view: PageView, template: SiteTemplate | None):  # noqa:
         return "listing: the main text is mostly teaser summaries"
     if published is None and doc.date:  # htmldate, run by trafilatura on our tree
         published = date_from_html(root, view.url, raw=doc.date)
-    reason = not_article_reason(view, links, paragraphs, published is not None)
+    reason = None if is_article else not_article_reason(view, links, paragraphs,
+                                                        published is not None)
     if reason:
         return reason
     # After the listing checks (which need them): headline links trafilatura kept as lines

@@ -13,7 +13,7 @@ from micnews.cleaners.clean import clean_html
 from micnews.cleaners.profile import load_profiles
 from micnews.cleaners.record import Record
 from micnews.cleaners.textnorm import norm_key
-from tests.fixtures.themes._render import THEMES, ThemeCase, cases, sources
+from tests.fixtures.themes._render import THEMES, ThemeCase, cases, redesigned, sources
 
 # Real-theme templates each family must have (the coverage test fails below this).
 MIN_REAL_THEMES = {"nukeviet3": 7, "nukeviet4": 15}
@@ -62,17 +62,11 @@ def test_real_theme_page_gives_its_record(case: ThemeCase) -> None:
     _check(rec, case, ("title", "author", "source", "published_at"))
 
 
-def _unknown_theme(page: str) -> str:
-    """The page with every body container the profiles know renamed (a redesign)."""
-    page = re.sub(r'id="(news-bodyhtml|bodytext|news_detail)"', r'id="x-\1"', page)
-    return re.sub(r'class="([^"]*)\b(bodytext|fiximg)\b', r'class="\1x-\2', page)
-
-
 @pytest.mark.parametrize("name", ["nv3.0.12_default-0", "nv4.5.05_default-0",
                                   "egov1.2.00_egov-1", "nv4.5.05_mobile_default-1"])
 def test_profile_selectors_removed_still_give_the_record(name: str) -> None:
     case = next(c for c in CASES if c.name == name)
-    rec = clean_html(_unknown_theme(case.html), case.url)
+    rec = clean_html(redesigned(case.html), case.url)
     assert isinstance(rec, Record), rec
     assert rec.family == case.family and rec.extraction == "generic_fallback"
     _check(rec, case, ("title", "author", "published_at"))
