@@ -118,7 +118,7 @@ def _clean(page: Page, template: SiteTemplate | None, removed: Counter[str],
     markers: Markers | None = None
     if profile is not None:  # profile → field fallbacks → generic path (cleaners/fallback.py)
         extracted, extraction = extract_family(
-            tree, view.html, url, profile, template, looks_like_article(tree))
+            view, url, profile, template, looks_like_article(tree))
         if extracted is None:
             return NotArticle(url, extraction, profile.name)
         family, markers = profile.name, profile.markers

@@ -72,7 +72,7 @@ import pyarrow.dataset as ds
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
-from micnews.cleaners.record import ARROW_SCHEMA, VN_TZ, Record
+from micnews.cleaners.record import ARROW_SCHEMA, VN_TZ, Record, record_keys
 from micnews.cleaners.storage import Location, StorageError, display, locate
 
 ARTICLES_DIR = "articles"
@@ -201,7 +201,8 @@ class DatasetWriter:
         self._seq = 0
         self.rows_written = 0
         self.files: list[Path] = []
-        self.file_urls: dict[Path, list[str]] = {}  # the URLs of each file written
+        # the URLs and content hashes of each file written
+        self.file_urls: dict[Path, tuple[list[str], list[str]]] = {}
         self._staged: list[Path] = []  # published, local copy kept until release()
 
     def write(self, record: Record) -> None:
@@ -233,7 +234,11 @@ class DatasetWriter:
             self._buffer = [r for r in self._buffer if id(r) not in done]
             self.rows_written += len(records)
             self.files.append(final)
-            self.file_urls[final] = [r.url for r in records]
+            # with an archived copy's capture key too (crawl state: record_keys), each
+            # key with its record's content hash
+            keyed = [(k, r.content_hash) for r in records for k in record_keys(r.url,
+                                                                              r.archived_at)]
+            self.file_urls[final] = ([k for k, _h in keyed], [h for _k, h in keyed])
             written.append(final)
             self.location.publish(final, keep_local=True)
             self._staged.append(final)
@@ -310,9 +315,14 @@ def check_dataset(out: str | os.PathLike[str]) -> list[Path]:
 
 def _read(path: Path, columns: list[str] | None = None,
           filesystem: pafs.FileSystem | None = None) -> pa.Table:
-    """One file, conformed to DATASET_SCHEMA (older files lack ``dup_of``)."""
-    table = pq.read_table(str(path) if filesystem else path, columns=columns,
-                          filesystem=filesystem)
+    """One file, conformed to DATASET_SCHEMA (older files lack ``dup_of``, ``extraction``…)."""
+    source = str(path) if filesystem else path
+    try:
+        table = pq.read_table(source, columns=columns, filesystem=filesystem)
+    except pa.ArrowInvalid:  # asked for a column the file's schema version lacks
+        names = set(pq.read_schema(source, filesystem=filesystem).names)
+        table = pq.read_table(source, columns=[c for c in columns or [] if c in names],
+                              filesystem=filesystem)
     wanted = columns or DATASET_SCHEMA.names
     arrays = []
     for name in wanted:
@@ -334,22 +344,33 @@ def read_columns(files: list[Path], columns: list[str] | None = None,
         return list(pool.map(lambda f: _read(f, columns, filesystem), files))
 
 
+def version_key(table: pa.Table) -> pa.ChunkedArray:
+    """Which rows are versions of one another: the ``url``, plus for an archived copy its
+    capture time (``--every-capture`` keeps each capture of a page)."""
+    url = table.column("url")
+    if "archived_at" not in table.column_names:
+        return url
+    at = pc.strftime(table.column("archived_at"), format="%Y%m%d%H%M%S")
+    return pc.if_else(pc.is_null(at), url, pc.binary_join_element_wise(url, at, "#"))
+
+
 def latest_masks(files: list[Path], tables: list[pa.Table] | None = None,
                  filesystem: pafs.FileSystem | None = None) -> dict[Path, pa.BooleanArray]:
     """Per file, which rows are the newest version of their URL.
 
     Newest ``fetched_at`` wins (null loses); ties go to the later file name (file
     names start with a UTC timestamp), then to the later row. ``tables``: the files'
-    ``url`` and ``fetched_at`` columns if already read.
+    ``url`` and ``fetched_at`` (and ``archived_at``) columns if already read. Archived
+    copies of a page captured at different times are different rows (:func:`version_key`).
     """
     if tables is None:
-        tables = read_columns(files, ["url", "fetched_at"], filesystem)
+        tables = read_columns(files, ["url", "fetched_at", "archived_at"], filesystem)
     sizes = [len(t) for t in tables]
     total = sum(sizes)
     if total == 0:
         return {path: pa.array([], pa.bool_()) for path in files}
     index = pa.Table.from_arrays(
-        [pa.chunked_array([t.column("url") for t in tables], pa.string()),
+        [pa.chunked_array([version_key(t) for t in tables], pa.string()),
          pa.chunked_array([t.column("fetched_at") for t in tables],
                           DATASET_SCHEMA.field("fetched_at").type),
          pa.array(np.repeat(np.arange(len(files), dtype=np.int32), sizes)),

@@ -389,7 +389,8 @@ def dedup(out: str | os.PathLike[str], index: DedupIndex | None = None) -> Dedup
     files = check_dataset(out)
     store = out / DEDUP_DIR
     index = index if index is not None else DedupIndex.load(store)
-    meta = read_columns(files, ["url", "fetched_at", "content_hash", "published_at", "dup_of"])
+    meta = read_columns(files, ["url", "fetched_at", "archived_at", "content_hash",
+                                "published_at", "dup_of"])
     masks = latest_masks(files, meta)
     current: dict[str, str] = {}
     dates: dict[str, datetime | None] = {}

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import pyarrow as pa
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-SCHEMA_VERSION = "3"  # 2: attachments; 3: extraction, fallback_fields (additive)
+SCHEMA_VERSION = "4"  # 2: attachments; 3: extraction, fallback_fields; 4: archived_at, archive
 
 # How a record was extracted (Record.extraction): its family's profile alone, the profile
 # with some fields found by the family-independent rules, the generic path standing in for a
@@ -85,6 +85,8 @@ class Record:
     extractor: str = ""
     extraction: str = "generic"  # one of EXTRACTIONS
     fallback_fields: list[str] = field(default_factory=list)  # fields found by the fallbacks
+    archived_at: datetime | None = None  # capture time of an archived copy, aware UTC
+    archive: str | None = None  # which archive it came from ("wayback", "commoncrawl:CC-…")
 
     def to_json_dict(self) -> dict[str, Any]:
         """JSON-ready dict: datetimes as ISO 8601 (published_at in +07:00)."""
@@ -113,7 +115,7 @@ class Record:
     def from_json_dict(cls, data: Mapping[str, Any]) -> Record:
         """Inverse of :meth:`to_json_dict`."""
         kwargs = dict(data)
-        for name in ("published_at", "updated_at", "fetched_at"):
+        for name in ("published_at", "updated_at", "fetched_at", "archived_at"):
             if kwargs.get(name):
                 kwargs[name] = datetime.fromisoformat(kwargs[name])
         kwargs["images"] = [Image(**i) for i in kwargs.get("images") or []]
@@ -131,6 +133,16 @@ class NotArticle:
     url: str
     reason: str
     family: str = "generic"
+
+
+def record_keys(url: str, archived_at: datetime | None = None) -> list[str]:
+    """The keys a written record is known by in the crawl state: its URL, and for an
+    archived copy also ``URL#YYYYmmddHHMMSS`` (its capture), so a crawl of every capture
+    skips exactly the captures already in the dataset. ``dataset.version_key`` is the
+    same key over Arrow columns."""
+    if archived_at is None:
+        return [url]
+    return [url, f"{url}#{archived_at.astimezone(UTC):%Y%m%d%H%M%S}"]
 
 
 def utcnow() -> datetime:
@@ -168,6 +180,8 @@ ARROW_SCHEMA = pa.schema(
         pa.field("extractor", pa.string()),
         pa.field("extraction", pa.string()),
         pa.field("fallback_fields", pa.list_(pa.string())),
+        pa.field("archived_at", pa.timestamp("us", tz="UTC")),
+        pa.field("archive", pa.string()),
     ],
     metadata={"micnews.schema_version": SCHEMA_VERSION},
 )

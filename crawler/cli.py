@@ -66,6 +66,24 @@ def crawl(
         = None,
     seed: Annotated[bool, typer.Option(
         "--seed", help="With --redis: queue the targets' entry points, then exit.")] = False,
+    archive: Annotated[str | None, typer.Option(
+        "--archive", help="Crawl the sites' archived copies instead: wayback (the Wayback "
+        "Machine), commoncrawl (every crawl in --from/--to) or commoncrawl:CC-MAIN-YYYY-WW.",
+        show_default=False, rich_help_panel="Archived copies")] = None,
+    archive_url: Annotated[str | None, typer.Option(
+        "--archive-url", help="Another archive: a pywb collection's replay prefix "
+        "(http://HOST/COLL) or a Common Crawl-style index server.", show_default=False,
+        rich_help_panel="Archived copies")] = None,
+    date_from: Annotated[str | None, typer.Option(
+        "--from", help="With --archive: captures from this date on (YYYY[-MM[-DD]]).",
+        show_default=False, rich_help_panel="Archived copies")] = None,
+    date_to: Annotated[str | None, typer.Option(
+        "--to", help="With --archive: captures up to the end of this date (YYYY[-MM[-DD]]); "
+        "per URL the last capture before it is taken.", show_default=False,
+        rich_help_panel="Archived copies")] = None,
+    every_capture: Annotated[bool, typer.Option(
+        "--every-capture", help="With --archive: every distinct capture of a URL, not only "
+        "the last one.", rich_help_panel="Archived copies")] = False,
 ) -> None:
     """Crawl sites and append clean articles to the Parquet dataset.
 
@@ -74,9 +92,10 @@ def crawl(
     site is going on (crawler/exitcodes.py).
     """
     from micnews.crawler.diskfull import DiskFull
-    from micnews.crawler.exitcodes import EXIT_DISK_FULL, EXIT_FAILED, EXIT_LOCKED
+    from micnews.crawler.exitcodes import EXIT_DISK_FULL, EXIT_FAILED, EXIT_LOCKED, EXIT_USAGE
     from micnews.crawler.lock import AlreadyRunning
     from micnews.crawler.run import CrawlError, run_crawl
+    from micnews.crawler.runrules import NoSiteGiven
 
     _check_writable(out)
     # a full disk is said once, by this command's `error:` line (scrapy crawl logs it)
@@ -89,6 +108,9 @@ def crawl(
         except ValueError:
             raise fail(f"--since wants a date like 2024-01-31, not {since!r}") from None
         settings["MICNEWS_SINCE"] = since
+    if archive or archive_url or date_from or date_to or every_capture:
+        settings.update(_archive_settings(archive, archive_url, date_from, date_to,
+                                          every_capture, demo or bool(redis_url or seed)))
     if redis_url or seed:
         _distributed_checks(redis_url, seed, demo)
     if seed:
@@ -107,6 +129,10 @@ def crawl(
         else:
             # fail fast, before the engine starts, on a bad name or sites file
             chosen = resolve_targets(list(targets or []), load_sites(sites_file))
+            for site in chosen if not archive else []:
+                if site.status == "archive-only":
+                    _warn(f"site {site.name} is archive-only in the sites file: its news is "
+                          f"in web archives (micnews crawl {site.name} --archive wayback)")
             summary = run_crawl(list(targets or []) or [s.name for s in chosen], out=out,
                                 max_pages=max_pages, settings=settings, sites_file=sites_file,
                                 redis_url=redis_url)
@@ -114,23 +140,46 @@ def crawl(
         raise fail(str(exc)) from None
     except AlreadyRunning as exc:
         raise fail(str(exc), code=EXIT_LOCKED) from None
+    except NoSiteGiven as exc:
+        raise fail(str(exc), code=EXIT_USAGE) from None
     except DiskFull as exc:
         raise fail(str(exc), code=EXIT_DISK_FULL) from None
     except CrawlError as exc:
         raise fail(str(exc), code=EXIT_FAILED) from None
-    table = Table(title="micnews crawl", show_header=False)
-    for name, value in summary.rows:
-        table.add_row(name, value)
-    Console().print(table)
+    if summary.get("response_received_count"):  # a run that reached no site: one line
+        summary.print_table(Console())
     from micnews.crawler.profilehealth import rotten, warning
 
     for h in rotten(summary.stats):  # profile health: a redesign noticed the day it happens
         err.print(f"warning: {warning(h)}", highlight=False)
+    if demo:
+        from micnews.crawler.cli_report import report_after_crawl
+
+        report_after_crawl(out)
     if summary.error:
         raise fail(summary.error, code=summary.exit_code)
-    if summary.exit_code == EXIT_FAILED:
-        raise fail("no page could be fetched", code=EXIT_FAILED)
     raise typer.Exit(summary.exit_code)
+
+
+def _archive_settings(archive: str | None, archive_url: str | None, date_from: str | None,
+                      date_to: str | None, every: bool, other_mode: bool) -> dict[str, object]:
+    """The ``MICNEWS_ARCHIVE*`` settings of ``--archive`` and its options, checked."""
+    from micnews.crawler.cdx import ArchiveError, parse_source, window_bound
+
+    if not archive:
+        raise fail("--archive-url, --from, --to and --every-capture go with --archive")
+    if other_mode:
+        raise fail("--archive cannot be combined with --demo, --redis or --seed")
+    try:
+        parse_source(archive, archive_url)
+        start, stop = window_bound(date_from, end=False), window_bound(date_to, end=True)
+    except ArchiveError as exc:
+        raise fail(str(exc)) from None
+    if start and stop and start > stop:
+        raise fail(f"--from {date_from} is after --to {date_to}")
+    return {"MICNEWS_ARCHIVE": archive, "MICNEWS_ARCHIVE_URL": archive_url or "",
+            "MICNEWS_ARCHIVE_FROM": date_from or "", "MICNEWS_ARCHIVE_TO": date_to or "",
+            "MICNEWS_ARCHIVE_EVERY_CAPTURE": every}
 
 
 def _warn(line: str) -> None:
@@ -269,9 +318,9 @@ def sites(
         configured = load_sites(sites_file)
     except SiteConfigError as exc:
         raise fail(str(exc)) from None
-    table = Table("name", "root", "family")
+    table = Table("name", "root", "family", "status", "aliases")
     for site in configured.values():
-        table.add_row(site.name, site.root, site.family)
+        table.add_row(site.name, site.root, site.family, site.status, " ".join(site.aliases))
     Console().print(table)
 
 
@@ -334,6 +383,9 @@ def _register_dataset_commands() -> None:
     from micnews.crawler.cli_dataset import dataset_app
 
     app.registered_commands.extend(dataset_app.registered_commands)
+    from micnews.crawler.cli_report import report_app
+
+    app.registered_commands.extend(report_app.registered_commands)
 
 
 _register_dataset_commands()

@@ -19,6 +19,8 @@ class PageItem:
     fetched_at: datetime | None = None
     site: str = ""  # configured site name the page was found under
     links: list[str] = field(default_factory=list)  # same-site links followed from it
+    archived_at: datetime | None = None  # an archived copy: its capture time (UTC)
+    archive: str | None = None  # …and which archive (crawler/archive.py)
 
     def to_page(self) -> Page:
         """The cleaner's view of this item."""

@@ -8,13 +8,16 @@ sitemap entries with ``dont_filter``: this middleware asks the spider itself
 and refuses URLs that carry credentials (``user:pass@``), which are never sent.
 :class:`OffsiteRedirectMiddleware` drops a redirect whose target is off-site or not
 http(s) before Scrapy builds a request for it (a ``javascript:`` Location otherwise ends
-in a ValueError traceback in the log).
+in a ValueError traceback in the log). When that redirect is a site's entry point moving
+permanently (301/308) to a host the site does not list, the run says so in one warning
+line naming the host and the two ways on: an alias in the sites file, or ``--archive``.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware
@@ -22,6 +25,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.utils.httpobj import urlparse_cached
 
+logger = logging.getLogger(__name__)
 
 class SiteOffsiteMiddleware(OffsiteMiddleware):
     """Downloader middleware: drop every request the spider does not call on-site."""
@@ -52,6 +56,7 @@ class OffsiteRedirectMiddleware:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
+        self.moved: set[str] = set()  # sites whose move was reported
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> OffsiteRedirectMiddleware:
@@ -66,4 +71,21 @@ class OffsiteRedirectMiddleware:
         if on_site(target):
             return response
         self.crawler.stats.inc_value("offsite/redirects")
+        if response.status in (301, 308) and request.meta.get("micnews_entry"):
+            self._report_move(request.url, target)
         raise IgnoreRequest(f"redirect off-site: {request.url} -> {target[:200]}")
+
+    def _report_move(self, url: str, target: str) -> None:
+        """One line per site: where its entry point moved, and how to follow it."""
+        site_name = getattr(self.crawler.spider, "site_name", None)
+        name = site_name(url) if site_name else ""
+        host = urlsplit(target).netloc.rpartition("@")[2]
+        if not host or name in self.moved:
+            return
+        self.moved.add(name)
+        self.crawler.stats.inc_value("micnews/site_moved")
+        logger.warning(
+            "site %s moved: %s redirects permanently to host %s, which the site does not "
+            "list; add aliases = [\"%s\"] to [%s] in the sites file to follow it, or "
+            "crawl its archived copies with --archive wayback",
+            name or url, url, host, host, name or "the site's table")

@@ -8,6 +8,7 @@ remembers every page and the Parquet step commits URLs once their batch is on di
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -29,17 +30,16 @@ from micnews.cleaners.storage import locate
 from micnews.cleaners.templates import TemplateRegistry
 from micnews.crawler.diskfull import STAT as DISK_FULL
 from micnews.crawler.diskfull import folder_of, is_disk_full, stop_for_disk_full
-from micnews.crawler.incremental import open_state
+from micnews.crawler.duplicates import DuplicateRule, Verdict
 from micnews.crawler.items import PageItem
 from micnews.crawler.profilehealth import count_record
 from micnews.crawler.signals import batch_committed
 from micnews.crawler.state import StateStore
-from micnews.crawler.urls import canonical_url
+from micnews.crawler.stateowner import state_of
 
 
 def _state(crawler: Crawler) -> StateStore | None:
-    return open_state(crawler.settings) if crawler.settings.getbool("MICNEWS_INCREMENTAL", True) \
-        else None
+    return state_of(crawler)
 
 
 class CleanPipeline:
@@ -56,10 +56,10 @@ class CleanPipeline:
         self.crawler = crawler
         self.stats = crawler.stats
         self.state = _state(crawler)
-        self.staging = locate(crawler.settings.get("MICNEWS_OUT", "output")).staging
+        self.staging = locate(crawler.settings.get("MICNEWS_OUT")).staging
         self.templates = TemplateRegistry()
-        self.warmup = crawler.settings.getint("MICNEWS_TEMPLATE_WARMUP", 8)
-        self.wait = crawler.settings.getfloat("MICNEWS_TEMPLATE_WAIT", 5.0)
+        self.warmup = crawler.settings.getint("MICNEWS_TEMPLATE_WARMUP")
+        self.wait = crawler.settings.getfloat("MICNEWS_TEMPLATE_WAIT")
         self.held: dict[str, list[tuple[Page, Deferred]]] = {}
         self.timers: dict[str, Any] = {}
 
@@ -111,6 +111,9 @@ class CleanPipeline:
                 self._release(site)
         for step, n in removed.items():
             self.stats.inc_value(f"micnews/removed/{step}", n)
+        if isinstance(result, Record) and item.archive:  # an archived copy (crawler/archive.py)
+            result = dataclasses.replace(result, archived_at=item.archived_at,
+                                         archive=item.archive)
         try:
             return self._route(item, result)
         except Exception as exc:  # the crawl state could not remember the page
@@ -138,7 +141,8 @@ class CleanPipeline:
                     known["content_hash"] == result.content_hash:
                 self.stats.inc_value("micnews/unchanged")
                 raise DropItem(f"unchanged since the last run: {item.url}", log_level="DEBUG")
-            self.state.seen(item.url, "article", etag, last_modified, result.content_hash)
+            # the content hash is stored with the commit: the hash of the row on disk
+            self.state.seen(item.url, "article", etag, last_modified)
         return result
 
     def _family_hint(self, site: str) -> str | None:
@@ -177,19 +181,13 @@ class SincePipeline:
 
 
 class DuplicatePipeline:
-    """Drop a true re-fetch: the same URL with the same text, already passed in this run.
-
-    Syndicated copies (the same text under another URL: mic.gov.vn and a provincial site,
-    even when the copy's ``<link rel=canonical>`` names the original) are kept, each URL
-    its own row, whichever is fetched first; ``micnews dedup`` then points the copies'
-    ``dup_of`` at the canonical one by a fixed rule (earliest published, shortest URL).
-    They are counted as ``micnews/exact_copies``.
-    """
+    """Drop a true re-fetch (the duplicate rule of :mod:`micnews.crawler.duplicates`, shared
+    with ``micnews reclean``); syndicated copies are kept and counted as
+    ``micnews/exact_copies``."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
-        self.seen: set[tuple[str, str]] = set()
-        self.hashes: set[str] = set()
+        self.rule = DuplicateRule()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DuplicatePipeline:
@@ -198,14 +196,12 @@ class DuplicatePipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Record):
             return item
-        key = (canonical_url(item.url), item.content_hash)
-        if key in self.seen:
+        verdict = self.rule.judge(item)
+        if verdict is Verdict.REFETCH:
             self.stats.inc_value("micnews/duplicates_dropped")
             raise DropItem(f"fetched twice, same text: {item.url}", log_level="DEBUG")
-        if item.content_hash in self.hashes:
+        if verdict is Verdict.COPY:
             self.stats.inc_value("micnews/exact_copies")
-        self.seen.add(key)
-        self.hashes.add(item.content_hash)
         return item
 
 
@@ -225,12 +221,14 @@ class ParquetPipeline:
         self.stats = crawler.stats
         self.state = _state(crawler)
         # temp files of writers killed mid-write (kill -9) go before this one writes
-        swept = sweep_temp_files(settings.get("MICNEWS_OUT", "output"))
+        swept = sweep_temp_files(settings.get("MICNEWS_OUT"))
         if swept:
             self.stats.set_value("micnews/temp_files_removed", swept)
-        self.writer = DatasetWriter(settings.get("MICNEWS_OUT", "output"),
-                                    batch_size=settings.getint("MICNEWS_BATCH_SIZE", 500))
-        self.flush_seconds = settings.getfloat("MICNEWS_FLUSH_SECONDS", 30.0)
+        self.writer = DatasetWriter(settings.get("MICNEWS_OUT"),
+                                    batch_size=settings.getint("MICNEWS_BATCH_SIZE"))
+        # names this run's part-<id>-… files, so `micnews report` can tell which run wrote a row
+        self.stats.set_value("micnews/dataset_run_id", self.writer.run_id)
+        self.flush_seconds = settings.getfloat("MICNEWS_FLUSH_SECONDS")
         self._committed = 0  # files of self.writer.files whose URLs are committed
         self._last_flush = time.monotonic()
         self.signals = crawler.signals
@@ -279,13 +277,13 @@ class ParquetPipeline:
             return
         self._last_flush = time.monotonic()
         for path in new_files:
-            urls = self.writer.file_urls.pop(path)
+            urls, hashes = self.writer.file_urls.pop(path)
             self._committed += 1
             self.stats.inc_value("micnews/articles_written", len(urls))  # the file is whole
             if self.state is None:
                 continue
             try:
-                self.state.commit(urls, path.name)  # one transaction: URLs and file name
+                self.state.commit(urls, path.name, hashes)  # one transaction per file
             except Exception as exc:  # the next run's reconcile commits the file
                 if not is_disk_full(exc):
                     raise

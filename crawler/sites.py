@@ -8,6 +8,8 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
+STATUSES = ("live", "moved", "archive-only", "unknown")
+
 
 class SiteConfigError(ValueError):
     """A sites file or crawl target that cannot be used."""
@@ -21,6 +23,15 @@ class Site:
     root: str
     family: str = "auto"
     start: tuple[str, ...] = field(default_factory=tuple)
+    # other hosts of the same site (host or host:port), on-site like the root's: where it moved
+    aliases: tuple[str, ...] = field(default_factory=tuple)
+    status: str = "unknown"  # what is known of its state: live, moved, archive-only
+
+    @property
+    def netlocs(self) -> list[str]:
+        """Host (and non-default port) of the root, then of each alias."""
+        return list(dict.fromkeys([site_of(self.root),
+                                   *(site_of(f"http://{a}/") for a in self.aliases)]))
 
     @property
     def start_urls(self) -> list[str]:
@@ -52,6 +63,8 @@ def load_sites(path: str | Path | None = None) -> dict[str, Site]:
             root=_check_url(table["root"]),
             family=table.get("family", "auto"),
             start=tuple(_check_url(u) for u in table.get("start", [])),
+            aliases=tuple(_check_alias(name, a) for a in table.get("aliases", [])),
+            status=_check_status(name, table.get("status", "unknown")),
         )
     return sites
 
@@ -71,6 +84,34 @@ def resolve_targets(targets: list[str], sites: dict[str, Site]) -> list[Site]:
             known = ", ".join(sorted(sites)) or "none"
             raise SiteConfigError(f"unknown site {target!r} (configured: {known}; or give a URL)")
     return out
+
+
+def _check_alias(site: str, alias: object) -> str:
+    """An alias as ``host`` or ``host:port`` (a URL is cut to its host and port)."""
+    text = str(alias).strip()
+    netloc = urlsplit(text if "://" in text else f"http://{text}").netloc.rpartition("@")[2]
+    try:
+        if not netloc or not urlsplit(f"http://{netloc}/").hostname:
+            raise ValueError
+        urlsplit(f"http://{netloc}/").port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        raise SiteConfigError(f"site {site!r}: not a host name in aliases: {text!r}") from None
+    return netloc.lower()
+
+
+def _check_status(site: str, status: object) -> str:
+    if status not in STATUSES:
+        raise SiteConfigError(f"site {site!r}: status must be one of {', '.join(STATUSES)}, "
+                              f"not {status!r}")
+    return str(status)
+
+
+def site_of(url: str) -> str:
+    """Host, lower-case, plus ``:port`` when the port is not the scheme's default (the
+    same rule as :func:`micnews.cleaners.clean.site_of`, which the crawl compares with)."""
+    from micnews.cleaners.clean import site_of as _site_of
+
+    return _site_of(url)
 
 
 def _check_url(url: str) -> str:

@@ -15,7 +15,10 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
+import pyarrow.fs as pafs
 import pyarrow.parquet as pq
+
+from micnews.cleaners.record import record_keys
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS urls (
@@ -51,11 +54,13 @@ class StateStore(Protocol):
              last_modified: str | None = None, content_hash: str | None = None,
              fetched_at: str | None = None) -> None: ...
     def set_lastmod(self, url: str, lastmod: str) -> bool: ...
-    def commit(self, urls: Iterable[str], file_name: str | None = None) -> None: ...
+    def commit(self, urls: Iterable[str], file_name: str | None = None,
+               hashes: Iterable[str | None] | None = None) -> None: ...
     def uncommit(self, url: str) -> None: ...
     def set_links(self, page: str, targets: Iterable[str]) -> None: ...
     def links(self, page: str) -> list[str]: ...
-    def reconcile(self, dataset_files: Iterable[Path]) -> int: ...
+    def reconcile(self, dataset_files: Iterable[Path],
+                  filesystem: pafs.FileSystem | None = None) -> int: ...
     def counts(self) -> dict[str, int]: ...
     def close(self) -> None: ...
 
@@ -111,14 +116,19 @@ class CrawlState:
         self.db.execute("UPDATE urls SET lastmod = ? WHERE url = ?", (lastmod, url))
         return row[0] is not None and row[0] != lastmod
 
-    def commit(self, urls: Iterable[str], file_name: str | None = None) -> None:
-        """Mark records as written (their Parquet file exists)."""
+    def commit(self, urls: Iterable[str], file_name: str | None = None,
+               hashes: Iterable[str | None] | None = None) -> None:
+        """Mark records as written (their Parquet file exists), with the content hash of
+        the row written when given (what a refetch is compared with)."""
+        urls = list(urls)
         with self.db:
             self.db.execute("BEGIN")
-            for url in urls:
-                self.db.execute(
-                    """INSERT INTO urls (url, kind, committed) VALUES (?, 'article', 1)
-                       ON CONFLICT(url) DO UPDATE SET kind='article', committed=1""", (url,))
+            self.db.executemany(
+                """INSERT INTO urls (url, kind, committed, content_hash)
+                   VALUES (?, 'article', 1, ?)
+                   ON CONFLICT(url) DO UPDATE SET kind='article', committed=1,
+                     content_hash=COALESCE(excluded.content_hash, urls.content_hash)""",
+                zip(urls, hashes if hashes is not None else [None] * len(urls), strict=True))
             if file_name:
                 self.db.execute("INSERT OR IGNORE INTO files (name) VALUES (?)", (file_name,))
 
@@ -139,28 +149,45 @@ class CrawlState:
         rows = self.db.execute("SELECT target FROM links WHERE page = ?", (page,))
         return [r[0] for r in rows]
 
-    def reconcile(self, dataset_files: Iterable[Path]) -> int:
-        """Commit the URLs of dataset files written after the last commit (a kill in between)."""
+    def reconcile(self, dataset_files: Iterable[Path],
+                  filesystem: pafs.FileSystem | None = None) -> int:
+        """Commit the URLs of dataset files this state has not seen: written after the last
+        commit (a kill in between), or by a crawl elsewhere (a remote dataset)."""
         known = {r[0] for r in self.db.execute("SELECT name FROM files")}
-        return commit_unknown_files(self, known, dataset_files)
+        return commit_unknown_files(self, known, dataset_files, filesystem)
 
     def counts(self) -> dict[str, int]:
         """Rows per kind (for summaries)."""
         return dict(self.db.execute("SELECT kind, count(*) FROM urls GROUP BY kind").fetchall())
 
 
-def commit_unknown_files(state: StateStore, known: set[str], dataset_files: Iterable[Path]) -> int:
-    """Commit the URLs of every dataset file whose name is not in ``known`` (files renamed
-    into the dataset after the last commit, e.g. by a run killed in between); returns how
-    many URLs that committed. An unreadable file is left to the dataset tools."""
+def commit_unknown_files(state: StateStore, known: set[str], dataset_files: Iterable[Path],
+                         filesystem: pafs.FileSystem | None = None) -> int:
+    """Commit the URLs and content hashes of every dataset file whose name is not in
+    ``known``: files renamed into the dataset after the last commit (a run killed in
+    between), or the whole dataset for a state that is new or behind it (a crawl of an
+    ``s3://`` dataset from another machine). Reads three columns per file; returns how many
+    URLs that committed. An unreadable file is left to the dataset tools."""
     added = 0
     for path in dataset_files:
         if path.name in known:
             continue
+        source = str(path) if filesystem is not None else path
         try:
-            urls = pq.read_table(path, columns=["url"]).column("url").to_pylist()
+            names = pq.read_schema(source, filesystem=filesystem).names
+            table = pq.read_table(source, filesystem=filesystem, columns=[
+                c for c in ("url", "archived_at", "content_hash") if c in names])
         except Exception:  # noqa: BLE001,S112 - unreadable or still being renamed
             continue
-        state.commit(urls, path.name)
-        added += len(urls)
+        n = table.num_rows
+        urls = table.column("url").to_pylist()
+        # older files have no archived_at (or, written by hand, no content_hash)
+        times = (table.column("archived_at").to_pylist() if "archived_at" in
+                 table.column_names else [None] * n)
+        hashes = (table.column("content_hash").to_pylist() if "content_hash" in
+                  table.column_names else [None] * n)
+        keyed = [(key, h) for url, at, h in zip(urls, times, hashes, strict=True)
+                 for key in record_keys(url, at)]
+        state.commit([k for k, _h in keyed], path.name, [h for _k, h in keyed])
+        added += len(keyed)
     return added

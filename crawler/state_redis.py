@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+import pyarrow.fs as pafs
 import redis
 
 from micnews.crawler.state import commit_unknown_files
@@ -72,11 +73,18 @@ class RedisCrawlState:
             before, *_ = pipe.execute()
         return before is not None and before != "" and before != lastmod
 
-    def commit(self, urls: Iterable[str], file_name: str | None = None) -> None:
-        """Mark records as written (their Parquet file exists)."""
+    def commit(self, urls: Iterable[str], file_name: str | None = None,
+               hashes: Iterable[str | None] | None = None) -> None:
+        """Mark records as written (their Parquet file exists), with the content hash of
+        the row written when given (what a refetch is compared with)."""
+        urls = list(urls)
         with self.redis.pipeline() as pipe:
-            for url in urls:
-                pipe.hset(self._url(url), mapping={"kind": "article", "committed": "1"})
+            for url, content_hash in zip(
+                    urls, hashes if hashes is not None else [None] * len(urls), strict=True):
+                values = {"kind": "article", "committed": "1"}
+                if content_hash:
+                    values["content_hash"] = content_hash
+                pipe.hset(self._url(url), mapping=values)
             if file_name:
                 pipe.sadd(f"{self.prefix}:files", file_name)
             pipe.execute()
@@ -100,10 +108,12 @@ class RedisCrawlState:
         """Stored links of a page."""
         return sorted(self.redis.smembers(f"{self.prefix}:links:{page}"))
 
-    def reconcile(self, dataset_files: Iterable[Path]) -> int:
-        """Commit the URLs of dataset files written after the last commit (a kill in between)."""
+    def reconcile(self, dataset_files: Iterable[Path],
+                  filesystem: pafs.FileSystem | None = None) -> int:
+        """Commit the URLs of dataset files this state has not seen (see
+        :func:`~micnews.crawler.state.commit_unknown_files`)."""
         return commit_unknown_files(self, self.redis.smembers(f"{self.prefix}:files"),
-                                    dataset_files)
+                                    dataset_files, filesystem)
 
     def claim_first(self, key: str, url: str) -> bool:
         """True when ``url`` is the first page to write ``key`` (a canonical URL or a content
@@ -113,6 +123,19 @@ class RedisCrawlState:
             pipe.set(name, url, nx=True).get(name)
             _, owner = pipe.execute()
         return owner == url
+
+    def count_trap(self, key: str, url: str) -> int:
+        """Distinct URLs of a trap shape (a calendar) seen by all workers, ``url`` included.
+        ``<prefix>:trap:<key>`` sets; a new crawl round (``--seed``) clears them."""
+        with self.redis.pipeline() as pipe:
+            pipe.sadd(f"{self.prefix}:trap:{key}", url).scard(f"{self.prefix}:trap:{key}")
+            _, count = pipe.execute()
+        return int(count)
+
+    def clear_traps(self) -> None:
+        """Forget the trap counts (a new crawl round reads listings again)."""
+        for key in self.redis.scan_iter(f"{self.prefix}:trap:*", count=1000):
+            self.redis.delete(key)
 
     def counts(self) -> dict[str, int]:
         """Rows per kind (scans every URL key: for summaries and tests, not hot paths)."""

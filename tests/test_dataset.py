@@ -29,7 +29,7 @@ from micnews.cleaners.dataset import (
     load,
     site_key,
 )
-from micnews.cleaners.record import VN_TZ, Image, Record
+from micnews.cleaners.record import SCHEMA_VERSION, VN_TZ, Image, Record
 from micnews.crawler.cli_dataset import dataset_app
 
 ROOT = Path(__file__).absolute().parents[1]
@@ -79,7 +79,7 @@ def test_layout_partitions_and_sanitizing(tmp_path):
     assert site_key("") == "_unknown"
     assert (articles_dir(tmp_path) / "site_key=mic.gov.vn" / f"year={UNKNOWN_YEAR}").is_dir()
     meta = pq.read_schema(w.files[0]).metadata
-    assert meta[b"micnews.schema_version"] == b"3"
+    assert meta[b"micnews.schema_version"] == SCHEMA_VERSION.encode()
     md = pq.ParquetFile(w.files[0]).metadata
     assert md.row_group(0).column(0).compression == "ZSTD"
     # the real site survives in the column

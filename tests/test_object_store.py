@@ -193,3 +193,45 @@ def test_a_file_uri_is_a_plain_folder(tmp_path):
     compact = run_cli("compact", "--out", uri)
     assert compact.returncode == 0, compact.stderr
     assert len(pq.read_table(tmp_path / "ds" / "articles")) == 5
+
+
+def test_a_new_machine_knows_what_an_s3_dataset_holds(fixture_expected, bucket, tmp_path,
+                                                       monkeypatch):
+    """Issue 13 (8): the crawl state is local, the dataset is not. A crawl of the same URI
+    from another machine (a new, empty staging folder) rebuilds the known URLs and content
+    hashes from the dataset's own Parquet: nothing is written again, and ``--refresh``
+    writes a new row only for the article whose text changed."""
+    from collections import Counter
+
+    from tests.faultserver import MisbehavingSite, report
+
+    _s3, uri = bucket
+    site = MisbehavingSite("mic-current", fixture_expected["mic-current"], tmp_path / "site")
+    try:
+        for i in range(7):
+            site.add_article(f"s3-{i}")
+
+        def crawl_from(machine: str, *extra: str) -> list[str]:
+            monkeypatch.setenv("MICNEWS_STAGING", str(tmp_path / machine))
+            result = site.crawl(uri, *extra)  # type: ignore[arg-type]
+            assert result.returncode == 0, result.stderr[-3000:]
+            return [canonical_url(u) for u in
+                    load(uri).to_table(columns=["url"]).column("url").to_pylist()]
+
+        first = crawl_from("machine-1")
+        assert sorted(first) == sorted(site.urls())
+        second = crawl_from("machine-2")  # a new container: its cache is empty
+        twice = [u for u, n in Counter(second).items() if n > 1]
+        assert not twice, f"written again from another machine: {twice}"
+        assert sorted(second) == sorted(site.urls())
+        edited = next(p for p in site.expected if "s3-3" in p)
+        page = site.file_of(edited)
+        page.write_text(page.read_text("utf-8").replace("Bản tin s3-3:", "Bản tin đã sửa:"),
+                        "utf-8")
+        third = crawl_from("machine-3", "--refresh")  # hashes rebuilt too
+        assert Counter(third) == Counter(second) + Counter(site.urls({edited}))
+        report("object store crawled from a new machine (empty local state)", site.urls(),
+               second, "tests/test_object_store.py::"
+               "test_a_new_machine_knows_what_an_s3_dataset_holds")
+    finally:
+        site.stop()

@@ -17,9 +17,7 @@ from micnews.cleaners.pageview import (
     limits_problem,
 )
 from micnews.cleaners.record import NotArticle, Page
-from tests.helpers import SHARED
-
-REAL = SHARED / "realpages"
+from tests.helpers import shared
 
 URL = "https://example.vn/a.html"
 
@@ -74,7 +72,7 @@ def test_sniffing_still_refuses_what_is_not_html() -> None:
 
 
 def test_the_view_reads_the_head_once_and_drops_saving_tool_comments() -> None:
-    path = REAL / "sotttt_hanoi_gov_vn" / "lien-he.html"
+    path = shared("realpages", "sotttt_hanoi_gov_vn", "lien-he.html")
     if not path.exists():
         pytest.skip("../shared/realpages absent")
     view = build_view(Page("https://sotttt.hanoi.gov.vn/lien-he", path.read_bytes(), {}))

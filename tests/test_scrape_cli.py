@@ -7,6 +7,7 @@ import json
 import pyarrow.parquet as pq
 import pytest
 
+from micnews.cleaners.record import SCHEMA_VERSION
 from tests.conftest import FIXTURES, run_cli
 
 
@@ -69,4 +70,4 @@ def test_scrape_to_parquet(fixture_sites, fixture_expected, tmp_path):
     assert result.returncode == 0, result.stderr
     table = pq.read_table(out)
     assert table.column("title").to_pylist() == [want["title"]]
-    assert table.schema.metadata[b"micnews.schema_version"] == b"3"
+    assert table.schema.metadata[b"micnews.schema_version"] == SCHEMA_VERSION.encode()
