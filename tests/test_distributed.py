@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -26,18 +25,13 @@ from micnews.crawler.state import CrawlState
 from micnews.crawler.state_redis import RedisCrawlState
 from micnews.crawler.urls import canonical_url
 from tests.conftest import ROOT, SITES_DIR
+from tests.helpers import free_port
 
 pytestmark = pytest.mark.e2e  # crawls or the micnews command in subprocesses
 
 FAST = ["--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=False",
         "--set", "CONCURRENT_REQUESTS=1",  # one page at a time per worker: the work is shared
         "--set", "MICNEWS_REDIS_HEARTBEAT_SECONDS=1", "--set", "MICNEWS_REDIS_WORKER_TTL=3"]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +43,7 @@ def redis_server(tmp_path_factory) -> Iterator[int]:
             pytest.fail("redis-server is not installed (.ci/run installs it)")
         pytest.skip("redis-server is not installed (apt-get install redis-server)")
     folder = tmp_path_factory.mktemp("redis")
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
          "--dir", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
