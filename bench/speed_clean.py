@@ -17,12 +17,18 @@ pass) and the table gives pages per second. Pages are split by what micnews dete
 * ``--zyte N`` pages of ``../shared/benchmarks/zyte-article-extraction``, when present.
 
 Systems: micnews ``clean(Page)`` (no site template, as the crawl pipeline runs it);
-``trafilatura.extract(bytes, url=...)`` with its defaults; resiliparse
+``trafilatura.extract(bytes, url=..., with_metadata=True)`` (issue 12's bar); resiliparse
 ``extract_plain_text(HTMLTree.parse(...), main_content=True)`` after its own charset
 detection (``pip install micnews[bench]``; skipped when missing).
 
 Then cProfile of micnews over the known-family pages, then over the unknown pages: the top
 functions by cumulative time, so a run says where the time goes.
+
+``--processes N`` measures whole processes instead, as issue 12 asks: N rounds, in each a
+fresh process per system and group (order reversed every other round, so a busy spell of a
+shared machine hits every system), each timing its steady state after a warm-up pass; the
+table gives median pages per CPU-second and the median of the per-round ratios, and
+start-up (import + first page in a fresh process) is measured apart.
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ import io
 import json
 import os
 import pstats
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -142,8 +149,9 @@ def run_micnews(s: Sample) -> int:
 
 
 def run_trafilatura(s: Sample) -> int:
-    """Plain trafilatura with its defaults (it decodes the bytes itself)."""
-    return int(bool(trafilatura.extract(s.body, url=s.url)))
+    """Plain trafilatura with its defaults and metadata, as issue 12 sets the bar (it decodes
+    the bytes itself)."""
+    return int(bool(trafilatura.extract(s.body, url=s.url, with_metadata=True)))
 
 
 def _resiliparse() -> Callable[[Sample], int] | None:
@@ -194,6 +202,92 @@ def profile(pages: list[Sample], top: int) -> str:
     return "\n".join(lines[start:])
 
 
+# --- whole processes, alternated -----------------------------------------------------------------
+STARTUP = {
+    "micnews": "from micnews.cleaners.clean import clean\n"
+               "from micnews.cleaners.record import Page\n"
+               "clean(Page('https://example.vn/a.html', BODY, {}))",
+    "trafilatura": "import trafilatura\n"
+                   "trafilatura.extract(BODY, url='https://example.vn/a.html', with_metadata=True)",
+    "resiliparse": "from resiliparse.extract.html2text import extract_plain_text\n"
+                   "from resiliparse.parse.encoding import bytes_to_str, detect_encoding\n"
+                   "from resiliparse.parse.html import HTMLTree\n"
+                   "extract_plain_text(HTMLTree.parse(bytes_to_str(BODY, detect_encoding(BODY))),"
+                   " main_content=True)",
+}
+
+
+def _child(args: argparse.Namespace) -> int:
+    """One system over one group in this process: steady-state pages per CPU-second."""
+    samples = _samples(args)
+    pages = [s for s in samples if s.known == (args.child_group == "known family")]
+    fn = {"micnews": run_micnews, "trafilatura": run_trafilatura}.get(args.child) or _resiliparse()
+    print(json.dumps({"rate": pages_per_second(fn, pages, args.repeat), "pages": len(pages)}))
+    return 0
+
+
+def _startup(system: str, body: bytes) -> float:
+    """CPU seconds of a fresh process that imports ``system`` and cleans one page."""
+    code = ("import resource, sys\nBODY = sys.stdin.buffer.read()\n" + STARTUP[system]
+            + "\nu = resource.getrusage(resource.RUSAGE_SELF)\nprint(u.ru_utime + u.ru_stime)")
+    out = subprocess.run([sys.executable, "-c", code], input=body, capture_output=True,
+                         cwd=ROOT, check=True)
+    return float(out.stdout.decode().strip().splitlines()[-1])
+
+
+def processes(args: argparse.Namespace, systems: list[str]) -> None:
+    """``--processes N``: N rounds; in each, one fresh process per system and group, the
+    systems' order reversed every other round (a slow spell of the shared machine hits
+    both sides). Steady-state rate per process; medians and paired ratios over rounds."""
+    import statistics
+
+    groups = ("known family", "unknown family")
+    rates: dict[tuple[str, str], list[float]] = {}
+    n_pages: dict[str, int] = {}
+    base = [sys.executable, str(Path(__file__).resolve()), "--shared", str(args.shared),
+            "--zyte", str(args.zyte), "--repeat", str(args.repeat)]
+    for rnd in range(args.processes):
+        order = systems if rnd % 2 == 0 else systems[::-1]
+        for group in groups:
+            for system in order:
+                out = subprocess.run(base + ["--child", system, "--child-group", group],
+                                     capture_output=True, text=True, cwd=ROOT, check=True)
+                got = json.loads(out.stdout.strip().splitlines()[-1])
+                rates.setdefault((group, system), []).append(got["rate"])
+                n_pages[group] = got["pages"]
+    body = (ROOT / "tests" / "fixtures" / "realpages" / "fundus"
+            / "vnexpress_2025_10_22.html").read_bytes()
+    starts = {s: statistics.median(_startup(s, body) for _ in range(3)) for s in systems}
+    head = ["pages", "n", *(f"{s} pages/s" for s in systems),
+            *(f"micnews / {s}" for s in systems if s != "micnews")]
+    print(f"`bench/speed_clean.py --processes {args.processes} --zyte {args.zyte} --repeat "
+          f"{args.repeat}` — one process per system and group, alternated, {args.processes} "
+          f"rounds; median steady-state pages per CPU-second; Python "
+          f"{sys.version.split()[0]}, {os.cpu_count()} CPUs, load average at the end "
+          f"{os.getloadavg()[0]:.1f}\n")
+    print("| " + " | ".join(head) + " |\n|" + "---|" * len(head))
+    for group in groups:
+        med = {s: statistics.median(rates[(group, s)]) for s in systems}
+        ratios = [
+            statistics.median(m / o for m, o in zip(rates[(group, "micnews")],
+                                                   rates[(group, s)], strict=True))
+            for s in systems if s != "micnews"]
+        print("| " + " | ".join([group, str(n_pages[group]), *(f"{med[s]:.1f}" for s in systems),
+                                  *(f"{r:.2f}×" for r in ratios)]) + " |")
+    print("\nStart-up (a fresh process: import, then one page), CPU seconds: "
+          + ", ".join(f"{s} {v:.2f}" for s, v in starts.items()))
+
+
+def _samples(args: argparse.Namespace) -> list[Sample]:
+    samples = (fixture_pages()
+               + site_articles(ROOT / "tests" / "fixtures" / "sites", "fixture sites")
+               + site_articles(ROOT / "crawler" / "demo" / "site", "demo site",
+                               ROOT / "crawler" / "demo" / "expected.json")
+               + realpages(args.shared) + zyte_pages(args.shared, args.zyte))
+    classify(samples)
+    return samples
+
+
 # --- report ----------------------------------------------------------------------------------
 def main(argv: list[str] | None = None) -> int:
     """Command line entry point."""
@@ -204,7 +298,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--top", type=int, default=30, help="profile lines to print")
     parser.add_argument("--no-profile", action="store_true")
     parser.add_argument("--markdown", action="store_true")
+    parser.add_argument("--processes", type=int, default=0,
+                        help="N alternated rounds of whole processes (steady state + start-up)")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--child-group", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.child:
+        return _child(args)
+    if args.processes:
+        names = ["micnews", "trafilatura"] + (["resiliparse"] if _resiliparse() else [])
+        processes(args, names)
+        return 0
 
     samples = (fixture_pages()
                + site_articles(ROOT / "tests" / "fixtures" / "sites", "fixture sites")

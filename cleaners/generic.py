@@ -9,6 +9,7 @@ from the page's summary when it is the article's own. Listing and home pages giv
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from datetime import datetime
@@ -26,7 +27,7 @@ from micnews.cleaners.dates import (
     parse_iso_datetime,
     parse_vn_datetime,
 )
-from micnews.cleaners.pageview import PageView, view_of_html
+from micnews.cleaners.pageview import DEFAULT_LIMITS, PageView, view_of_html
 from micnews.cleaners.record import Extracted, Image
 from micnews.cleaners.templates import MAX_TEMPLATE_SHARE, SiteTemplate, block_key
 from micnews.cleaners.textnorm import norm_space
@@ -318,20 +319,25 @@ def _teaser_share(root: lhtml.HtmlElement, paragraphs: list[str]) -> float:
         if 40 <= len(text) <= 1500 and norm_space(text.lstrip()[:60])[:12] in starts:
             index.setdefault(block_key(text), el)
     total = teaser = 0
-    keys = [block_key(p) for p in paragraphs if len(p) >= 40]
-    for para in paragraphs:
+    para_els = {index[k] for k in (block_key(p) for p in paragraphs if len(p) >= 40)
+                if k in index}
+    text_len: dict[lhtml.HtmlElement, int] = {}  # each ancestor's text read once, not per
+    for para in paragraphs:                     # paragraph (a page body: O(n) not O(n²))
         total += len(para)
         el = index.get(block_key(para)) if len(para) >= 40 else None
         if el is None:
             continue
         limit = 3 * len(para) + 400  # a teaser card: headline, summary, time, image
-        for anc in list(el.iterancestors())[:3]:
+        for anc in itertools.islice(el.iterancestors(), 3):
             # a card has a few children; reading a page-sized ancestor's text for every
             # paragraph made this quadratic (a 1 MB page took 20 CPU-s)
-            if len(anc) > MAX_CARD_CHILDREN or len(anc.text_content()) > limit:
+            if len(anc) > MAX_CARD_CHILDREN:
                 break
-            anc_key = block_key(anc.text_content())
-            if sum(k in anc_key for k in keys) > 1:
+            if anc not in text_len:
+                text_len[anc] = len(anc.text_content())
+            if text_len[anc] > limit:
+                break
+            if sum(d in para_els for d in anc.iter()) > 1:
                 break  # a card holds one summary; this is a short article with links
             if any(
                 len(a.text_content().split()) >= 6 and a not in el.iterdescendants()
@@ -429,6 +435,8 @@ def extract_generic_or_reason(
     view = _as_view(page, url)
     if view is None:
         return "unparsable html"
+    if len(view.html) > DEFAULT_LIMITS.generic_max_chars:
+        return f"too large for the generic path: {len(view.html)} characters"
     for precision in (True, False):
         doc = _trafilatura(view, precision)
         if doc is None or getattr(doc, "body", None) is None:

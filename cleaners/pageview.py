@@ -50,6 +50,9 @@ class Limits:
     # 40-80 (text, attributes, scripts), a page of empty tags 3-4.
     dense_tags: int = 50_000
     min_bytes_per_tag: int = 12
+    # trafilatura's work grows faster than the page: past this size the generic path is not
+    # tried (a known family's profile still reads the page; it costs one pass).
+    generic_max_chars: int = 4_000_000
 
 
 DEFAULT_LIMITS = Limits()
