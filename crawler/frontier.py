@@ -19,7 +19,9 @@ finished. :class:`ClaimingScheduler` closes that gap:
 A new request is added to the seen set and the queue in one Lua script too, so a kill
 cannot mark a URL seen without queueing it. A rescued request may be fetched a second
 time (its worker died after fetching it); an article already committed is then skipped
-by the crawl state, so no row is written twice.
+by the crawl state, and two workers holding one URL at once (a request and its retry copy,
+both requeued) write it once: the crawl state gives one writer per URL, named by its
+heartbeat key (:meth:`~micnews.crawler.state_redis.RedisCrawlState.claim_write`).
 
 The worker stops once the queue and every live worker's in-flight hash stayed empty for
 ``MICNEWS_REDIS_IDLE_SECONDS`` (checked on each heartbeat while the worker holds nothing).
@@ -128,6 +130,7 @@ class ClaimingScheduler(Scheduler):
         if not self.df:
             self.df = load_object(self.dupefilter_cls).from_spider(spider)
         self._beat()
+        self._name_writer()
         self.rescue_dead_workers()
         self._loop = task.LoopingCall(self._tick)
         self._loop.start(self.heartbeat_seconds, now=False)
@@ -150,6 +153,16 @@ class ClaimingScheduler(Scheduler):
                                                                   self.worker)
             pipe.execute()
         super().close(reason)
+
+    def _name_writer(self) -> None:
+        # the crawl state's one-writer-per-URL claims name this worker by its heartbeat key
+        # (a claim whose key expired belongs to a dead worker: see RedisCrawlState.claim_write)
+        if self.crawler.settings.getbool("MICNEWS_INCREMENTAL", True):
+            from micnews.crawler.incremental import open_state
+
+            state = open_state(self.crawler.settings)
+            if hasattr(state, "writer_key"):
+                state.writer_key = self._alive(self.worker)
 
     # -- queue -------------------------------------------------------------------------
     def enqueue_request(self, request: Request) -> bool:

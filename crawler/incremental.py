@@ -61,6 +61,13 @@ def open_state(settings: BaseSettings) -> StateStore:
     return _STATES[path]
 
 
+def reconcile_dataset(settings: BaseSettings) -> int:
+    """Commit, in the crawl state, what dataset files it has not seen hold (files another
+    process wrote and died before committing); returns how many URLs that committed."""
+    location = locate(settings.get("MICNEWS_OUT", "output"))
+    return open_state(settings).reconcile(data_files(location.out), location.filesystem)
+
+
 def close_state(settings: BaseSettings) -> None:
     """Close the state opened by :func:`open_state`, if any."""
     state = _STATES.pop(_state_key(settings), None)

@@ -30,7 +30,7 @@ from micnews.cleaners.storage import locate
 from micnews.cleaners.templates import TemplateRegistry
 from micnews.crawler.diskfull import STAT as DISK_FULL
 from micnews.crawler.diskfull import folder_of, is_disk_full, stop_for_disk_full
-from micnews.crawler.incremental import open_state
+from micnews.crawler.incremental import open_state, reconcile_dataset
 from micnews.crawler.items import PageItem
 from micnews.crawler.profilehealth import count_record
 from micnews.crawler.signals import batch_committed
@@ -184,6 +184,7 @@ class SincePipeline:
 class DuplicatePipeline:
     """Drop a true re-fetch: the same URL with the same text, already passed in this run.
 
+    In a distributed crawl, a record another worker is writing (same URL) is dropped too.
     Syndicated copies (the same text under another URL: mic.gov.vn and a provincial site,
     even when the copy's ``<link rel=canonical>`` names the original) are kept, each URL
     its own row, whichever is fetched first; ``micnews dedup`` then points the copies'
@@ -193,8 +194,12 @@ class DuplicatePipeline:
 
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
+        self.settings = crawler.settings
         self.seen: set[tuple[str, str]] = set()
         self.hashes: set[str] = set()
+        # distributed crawl: one writer per URL across workers (see _may_write)
+        state = _state(crawler)
+        self.claim_write = getattr(state, "claim_write", None)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DuplicatePipeline:
@@ -207,11 +212,27 @@ class DuplicatePipeline:
         if key in self.seen:
             self.stats.inc_value("micnews/duplicates_dropped")
             raise DropItem(f"fetched twice, same text: {item.url}", log_level="DEBUG")
+        if not self._may_write(item):
+            self.stats.inc_value("micnews/written_by_another_worker")
+            raise DropItem(f"written by another worker: {item.url}", log_level="DEBUG")
         if item.content_hash in self.hashes:
             self.stats.inc_value("micnews/exact_copies")
         self.seen.add(key)
         self.hashes.add(item.content_hash)
         return item
+
+    def _may_write(self, item: Record) -> bool:
+        """Distributed: a retried, redirected or requeued request may be fetched by two
+        workers at once; only the first to claim the URL writes it (until it is committed,
+        when the crawl state answers). A claim held by a dead worker is taken over once
+        its files on disk are reconciled (it may have written the record before dying)."""
+        if self.claim_write is None:
+            return True
+        verdict = self.claim_write(item.url, item.content_hash)
+        if isinstance(verdict, str):
+            reconcile_dataset(self.settings)
+            verdict = self.claim_write(item.url, item.content_hash, take_over=verdict)
+        return verdict is True
 
 
 class ParquetPipeline:
@@ -281,8 +302,13 @@ class ParquetPipeline:
             self._commit()
 
     def _commit(self) -> None:
+        """Commit the URLs of each new file, then tell the frontier (``batch_committed``)
+        when every record passed so far is on disk, new files or not: an idle worker must
+        release its claims."""
         new_files = self.writer.files[self._committed:]
         if not new_files:
+            if not self.writer.buffered:
+                self.signals.send_catch_log(batch_committed)
             return
         self._last_flush = time.monotonic()
         for path in new_files:
@@ -299,4 +325,5 @@ class ParquetPipeline:
                 stop_for_disk_full(self.crawler, folder_of(exc, self.writer.location.staging),
                                    exc)
         self.writer.release()  # remote dataset: the uploaded files' local copies can go
-        self.signals.send_catch_log(batch_committed)
+        if not self.writer.buffered:
+            self.signals.send_catch_log(batch_committed)

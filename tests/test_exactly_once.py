@@ -28,6 +28,10 @@ from tests.faultserver import (
     report,
     truncated_gzip,
 )
+from tests.test_distributed import (  # noqa: F401 - fixtures: a throwaway redis-server
+    redis_server,
+    redis_url,
+)
 
 SITE = "mic-current"  # the smallest fixture site: three articles, a listing, a feed
 
@@ -458,3 +462,108 @@ def test_refresh_fetches_every_article_and_writes_only_edited_ones(site, tmp_pat
     report("--refresh (one of six edited)", set(want) | {f"{edited}#v2"},
            [u for u, n in versions.items() for _ in range(n)],
            "test_refresh_fetches_every_article_and_writes_only_edited_ones")
+
+
+# -- 5. distributed: a retried request and a killed worker ------------------------------------
+def _worker(redis: str, site: MisbehavingSite, out: Path, log: Path, *extra: str
+            ) -> subprocess.Popen:
+    """A ``micnews crawl --redis`` worker of ``site``, its output to the file ``log``."""
+    import sys
+
+    from tests.conftest import ROOT
+    from tests.faultserver import FAST
+
+    with open(log, "w") as fh:  # a file, not a pipe: nobody has to drain it meanwhile
+        return subprocess.Popen(
+            [sys.executable, "-m", "micnews.crawler.cli", "crawl", "--redis", redis,
+             site.base + "/", "--out", str(out), *FAST, "--set", "CONCURRENT_REQUESTS=1",
+             "--set", "MICNEWS_REDIS_HEARTBEAT_SECONDS=0.5",
+             "--set", "MICNEWS_REDIS_WORKER_TTL=2", "--set", "MICNEWS_REDIS_IDLE_SECONDS=2",
+             *extra], cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT, text=True)
+
+
+def _seed(redis: str, site: MisbehavingSite, out: Path) -> None:
+    from tests.conftest import run_cli
+
+    seeded = run_cli("crawl", "--redis", redis, "--seed", site.base + "/", "--out", str(out))
+    assert seeded.returncode == 0, seeded.stderr[-2000:]
+
+
+def _finish(proc: subprocess.Popen, log: Path) -> str:
+    try:
+        proc.wait(timeout=120)
+    finally:
+        proc.kill()
+        proc.wait()
+    output = log.read_text()
+    assert proc.returncode == 0, output[-3000:]
+    return output
+
+
+@pytest.mark.e2e
+def test_distributed_kill9_never_writes_an_article_twice(request, site, tmp_path):
+    """Worker A gets a 500 for an article; its retry copy goes to the shared queue and A
+    takes it too (held in its backoff), so A's in-flight claims hold both copies. A is
+    killed; B and C requeue both and fetch them at the same moment (the server answers
+    neither until both asked). The article is written once."""
+    import signal
+    import threading
+
+    import redis
+
+    server = request.getfixturevalue("redis_url")  # tests/test_distributed.py's Redis
+    for i in range(3):
+        site.add_article(f"dist-{i}")
+    flaky = site.add_article("retried")
+    arrivals: list[int] = []
+    both_asked = threading.Event()
+    lock = threading.Lock()
+
+    def answer(_target: str):
+        with lock:
+            arrivals.append(1)
+            n = len(arrivals)
+        if n == 1:
+            return 500, {"Content-Type": "text/plain"}, b"busy"
+        if n >= 3:
+            both_asked.set()
+        both_asked.wait(30)  # the two copies are in flight together
+        return None  # then served as usual
+    site.server.routes[flaky] = answer
+    out = tmp_path / "out"
+    client = redis.Redis.from_url(server)
+    _seed(server, site, out)
+    victim = _worker(server, site, out, tmp_path / "victim.log",
+                     "--set", "MICNEWS_RETRY_BACKOFF=60",
+                     "--set", "MICNEWS_REDIS_HEARTBEAT_SECONDS=60",  # keeps its claims (and
+                     # looks dead 2 s after it started: no other worker runs until it is)
+                     "--set", "MICNEWS_BATCH_SIZE=100", "--set", "MICNEWS_FLUSH_SECONDS=600")
+
+    def claims_of_flaky() -> int:
+        return sum(flaky.encode() in data for key in client.scan_iter("micnews:*:inflight:*")
+                   for data in client.hvals(key))
+    try:
+        _wait_for(lambda: claims_of_flaky() == 2)  # the original and its retry copy
+        victim.send_signal(signal.SIGKILL)
+        victim.wait(timeout=30)
+    finally:
+        victim.kill()
+        victim.wait()
+    logs = [tmp_path / f"rescuer-{i}.log" for i in range(2)]
+    rescuers = [_worker(server, site, out, log, "--set", "MICNEWS_BATCH_SIZE=1")
+                for log in logs]
+    try:
+        outputs = [_finish(w, log) for w, log in zip(rescuers, logs, strict=True)]
+    finally:
+        both_asked.set()
+        for w in rescuers:
+            w.kill()
+            w.wait()
+    assert len(arrivals) == 3, "both copies were fetched again"
+    present = no_url_twice(out)
+    assert sorted(present) == sorted(site.urls()), ("every article exactly once", outputs)
+    runs = [json.loads(p.read_text()) for p in (out / "runs").glob("*.json")]
+    assert sum(r.get("micnews/written_by_another_worker", 0) + r.get("micnews/unchanged", 0)
+               for r in runs) >= 1, "one copy was refused"
+    report("distributed: retry copy + kill -9 (3 workers)", site.urls(), present,
+           "test_distributed_kill9_never_writes_an_article_twice")
