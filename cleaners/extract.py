@@ -23,7 +23,6 @@ Byline conventions (one rule for every family):
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from datetime import datetime
@@ -38,6 +37,7 @@ from micnews.cleaners.decode import repair_text
 from micnews.cleaners.fields import (
     bylines_after,
     is_labelled,
+    json_ld_items,
     labels,
     lead_element,
     loose_lead,
@@ -412,17 +412,9 @@ def _take_labelled(paragraphs: list[str]) -> tuple[list[str], str | None, str | 
 
 
 def _json_ld_dates(tree: lhtml.HtmlElement) -> tuple[str | None, str | None]:
-    for script in tree.iter("script"):
-        if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
-            continue
-        try:
-            data = json.loads(script.text)
-        except ValueError:
-            continue
-        items = data if isinstance(data, list) else data.get("@graph", [data])
-        for item in items:
-            if isinstance(item, dict) and item.get("datePublished"):
-                return item.get("datePublished"), item.get("dateModified")
+    for item in json_ld_items(tree):
+        if isinstance(item, dict) and item.get("datePublished"):
+            return item.get("datePublished"), item.get("dateModified")
     return None, None
 
 

@@ -15,7 +15,12 @@ from collections import Counter
 
 from lxml import html as lhtml
 
-from micnews.cleaners.extract import extract_with_profile, paragraphs_of, take_images
+from micnews.cleaners.extract import (
+    extract_with_profile,
+    paragraphs_of,
+    select_first,
+    take_images,
+)
 from micnews.cleaners.fields import (
     bylines_anywhere,
     is_labelled,
@@ -38,6 +43,22 @@ FAR_SHORTER = 2.0  # the generic body has this many times the words: the profile
 
 def _words(ex: Extracted) -> int:
     return len(" ".join([ex.lead or "", *ex.paragraphs]).split())
+
+
+_SENTENCES = ("//text()[not(ancestor::a) and not(ancestor::script) and not(ancestor::style)]"
+              "[string-length(normalize-space()) >= 60]")
+
+
+def _long_words(el: lhtml.HtmlElement) -> int:
+    return sum(len(t.split()) for t in el.xpath("." + _SENTENCES))
+
+
+def _text_elsewhere(tree: lhtml.HtmlElement, profile: Profile) -> int:
+    """Words of sentence-long text (outside links, scripts) that is not in the profile's
+    body: about the most the generic path could add to it. Counting is cheap; a
+    trafilatura pass is not, so the generic path runs only when there is room for more."""
+    body = select_first(tree, profile.body)
+    return _long_words(tree) - (_long_words(body) if body is not None else 0)
 
 
 def _fresh(html: str) -> lhtml.HtmlElement | None:
@@ -90,7 +111,11 @@ def extract_family(
     when it has no article (a listing or home page of the family)."""
     tree, html = view.tree, view.html
     extracted = extract_with_profile(tree, url, profile)
-    if extracted is not None and _words(extracted) >= SHORT_BODY_WORDS:
+    if extracted is not None and (
+        _words(extracted) >= SHORT_BODY_WORDS
+        or _words(extracted) + _text_elsewhere(tree, profile) - len((extracted.lead or "").split())
+        < FAR_SHORTER * _words(extracted)
+    ):  # long enough, or no room on the page for a body FAR_SHORTER times longer
         return extracted, "profile+fallback" if extracted.fallbacks else "profile"
     if extracted is None and not article_signals and lead_element(tree, None) is None:
         return None, "no article body (listing or home page)"

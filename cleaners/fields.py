@@ -24,7 +24,7 @@ from micnews.cleaners.profile import css
 from micnews.cleaners.textnorm import norm_key, norm_space
 
 CONTAINER_LEVELS = 4  # how far above the body the article's container may be
-AFTER_BODY_ELEMENTS = 12  # labelled lines are looked for in this many elements after the body
+AFTER_BODY_ELEMENTS = 12  # elements after (then before) the body searched for labelled lines
 
 
 @dataclass(frozen=True)
@@ -128,45 +128,45 @@ def container_of(body: lhtml.HtmlElement) -> lhtml.HtmlElement:
     return fallback if fallback is not None else body
 
 
-def elements_after(body: lhtml.HtmlElement, limit: int = AFTER_BODY_ELEMENTS
-                   ) -> list[lhtml.HtmlElement]:
-    """Elements that follow the body inside its container, in reading order."""
+def elements_around(body: lhtml.HtmlElement, limit: int = AFTER_BODY_ELEMENTS
+                    ) -> list[lhtml.HtmlElement]:
+    """Elements around the body inside its container: those after it first (in reading
+    order), then those before it (nearest first: a meta list above the body)."""
     stop = container_of(body)
-    out: list[lhtml.HtmlElement] = []
+    after: list[lhtml.HtmlElement] = []
+    before: list[lhtml.HtmlElement] = []
     node = body
-    while node is not None and node is not stop and len(out) < limit:
-        out.extend(s for s in node.itersiblings() if isinstance(s.tag, str))
+    while node is not None and node is not stop:
+        after.extend(s for s in node.itersiblings() if isinstance(s.tag, str))
+        before.extend(s for s in node.itersiblings(preceding=True) if isinstance(s.tag, str))
         node = node.getparent()
-    return out[:limit]
+    return after[:limit] + before[:limit]
 
 
-def bylines_after(body: lhtml.HtmlElement) -> tuple[str | None, str | None]:
-    """``(author, source)`` from labelled lines in the elements after the body (label in
-    ``<strong>`` or value in ``<strong>``, one line or split by ``<br>``, any alignment)."""
+def _bylines_in(elements) -> tuple[str | None, str | None]:  # noqa: ANN001 - any iterable
+    """``(author, source)`` from the labelled lines of ``elements``, first found wins."""
     author = source = None
-    for el in elements_after(body):
+    for el in elements:
         for line in lines_of(el):
             a, s = labelled_value(line)
             author, source = author or a, source or s
         if author and source:
             break
     return author, source
+
+
+def bylines_after(body: lhtml.HtmlElement) -> tuple[str | None, str | None]:
+    """``(author, source)`` from labelled lines in the elements after the body, then before
+    it, inside the article's container (label in ``<strong>`` or value in ``<strong>``, one
+    line or split by ``<br>``, any alignment, any element: ``p``, ``div``, ``span``, ``li``)."""
+    return _bylines_in(elements_around(body))
 
 
 def bylines_anywhere(tree: lhtml.HtmlElement) -> tuple[str | None, str | None]:
     """``(author, source)`` from the first labelled lines anywhere on the page (the generic
     fallback has no body element to start from)."""
-    author = source = None
-    for el in tree.iter("p", "div", "span", "li", "td", "dd"):
-        text = el.text_content()
-        if len(text) > 300 or ":" not in text:
-            continue
-        for line in lines_of(el):
-            a, s = labelled_value(line)
-            author, source = author or a, source or s
-        if author and source:
-            break
-    return author, source
+    return _bylines_in(el for el in tree.iter("p", "div", "span", "li", "td", "dd")
+                       if ":" in el.text_content() and len(el.text_content()) <= 300)
 
 
 def is_labelled(paragraph: str) -> bool:
@@ -187,7 +187,8 @@ def _site_names(tree: lhtml.HtmlElement, items: list) -> set[str]:
     return names - {""}
 
 
-def _json_ld_items(tree: lhtml.HtmlElement) -> list:
+def json_ld_items(tree: lhtml.HtmlElement) -> list:
+    """Every JSON-LD object of the page (lists and ``@graph`` flattened)."""
     items: list = []
     for script in tree.iter("script"):
         if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
@@ -203,7 +204,7 @@ def _json_ld_items(tree: lhtml.HtmlElement) -> list:
 def schema_author(tree: lhtml.HtmlElement) -> str | None:
     """The person named as author by schema.org markup, JSON-LD or ``<meta name=author>``
     (never the site or its publisher: organisations are no byline)."""
-    items = _json_ld_items(tree)
+    items = json_ld_items(tree)
     site = _site_names(tree, items)
     found: list[str] = []
     for el in css("[itemprop=author] [itemprop=name], [itemprop=author]")(tree):

@@ -52,7 +52,7 @@ _FILE_RUN_ID = re.compile(r"^part-(\d{8}T\d+-[0-9a-f]+)-\d+\.parquet$")
 
 # Keys of runs/*.json (Scrapy's final stats plus micnews's own). A ``*_prefix`` key is
 # followed by a code or a reason. Scrapy counters appear on their first increment, so an
-# absent counter is 0; the keys in RECORDED_SINCE are "not recorded" when absent.
+# absent counter is 0; an absent exit code is "not recorded" (derived by the caller's rule).
 RUN_KEYS = {
     "start": "start_time",
     "finish": "finish_time",
@@ -63,14 +63,13 @@ RUN_KEYS = {
     "articles_written": "micnews/articles_written",
     "status_prefix": "downloader/response_status_count/",
     "retries": "retry/count",
-    "fetch_failed": "micnews/fetch_failed",
+    "fetch_failed_prefix": "micnews/fetch_failed/",  # followed by the kind of failure
     "not_article_prefix": "micnews/not_article/",
     "robots": "robotstxt/forbidden",
     "offsite": "offsite/filtered",
     "trap": "micnews/trap_dropped",
     "dataset_run_id": "micnews/dataset_run_id",  # the <id> of the run's part-<id>-… files
 }
-RECORDED_SINCE = {"exit_code"}
 
 STALE_DAYS = 30  # a site whose newest article is this far behind the dataset's stands out
 FIELDS = ("title", "lead", "date", "date_time", "author", "source", "images")
@@ -210,10 +209,13 @@ def parse_run(name: str, stats: dict[str, Any], exit_rule: ExitRule | None = Non
     """
     classes: Counter[str] = Counter()
     reasons: Counter[str] = Counter()
+    failed = 0
     for key, value in stats.items():
         if not isinstance(value, int | float):
             continue
-        if key.startswith(RUN_KEYS["status_prefix"]):
+        if key.startswith(RUN_KEYS["fetch_failed_prefix"]):
+            failed += int(value)
+        elif key.startswith(RUN_KEYS["status_prefix"]):
             code = key[len(RUN_KEYS["status_prefix"]):]
             classes[f"{code[:1]}xx" if code[:1].isdigit() else code] += int(value)
         elif key.startswith(RUN_KEYS["not_article_prefix"]):
@@ -232,7 +234,7 @@ def parse_run(name: str, stats: dict[str, Any], exit_rule: ExitRule | None = Non
         exit_code_recorded=recorded, pages=_int(stats, "pages"),
         articles_written=_int(stats, "articles_written"),
         status_classes=dict(sorted(classes.items())), retries=_int(stats, "retries"),
-        fetch_failed=_int(stats, "fetch_failed"), not_articles=dict(reasons.most_common()),
+        fetch_failed=failed, not_articles=dict(reasons.most_common()),
         drops={k: _int(stats, k) for k in ("robots", "offsite", "trap")},
         dataset_run_id=stats.get(RUN_KEYS["dataset_run_id"]),
     )

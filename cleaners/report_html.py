@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import datetime
 from importlib.resources import files
 from typing import Any
@@ -28,6 +29,7 @@ from micnews.cleaners.report import (
     METHOD_ORDER,
     UNDATED,
     Report,
+    Run,
     pivot,
 )
 
@@ -271,29 +273,28 @@ def syndication_figure(report: Report) -> dict[str, Any] | None:
                    "whose article it copies; the dot grows with the count")
 
 
-def status_figure(report: Report) -> dict[str, Any] | None:
-    runs = [r for r in report.runs if r.status_classes]
+def _per_run_figure(report: Report, name: str, counts: Callable[[Run], dict[str, int]],
+                    caption: str, **options: Any) -> dict[str, Any] | None:
+    """A stacked bar per run of one family of run counters (status classes, reasons…)."""
+    runs = [r for r in report.runs if counts(r)]
     if not runs:
         return None
-    classes = sorted({c for r in runs for c in r.status_classes})
+    keys = sorted({k for r in runs for k in counts(r)})
     labels = [r.label for r in runs]
-    series = {c: [r.status_classes.get(c) for r in runs] for c in classes}
-    svg = _chart(pygal.StackedBar, labels, series, colors=STATUS_COLORS, x_label_rotation=30)
-    return _figure("status", svg, _points(labels, series),
-                   "Pages by HTTP status class, per run")
+    series = {k: [counts(r).get(k) for r in runs] for k in keys}
+    svg = _chart(pygal.StackedBar, labels, series, x_label_rotation=30, **options)
+    return _figure(name, svg, _points(labels, series), caption)
+
+
+def status_figure(report: Report) -> dict[str, Any] | None:
+    return _per_run_figure(report, "status", lambda r: r.status_classes,
+                           "Pages by HTTP status class, per run", colors=STATUS_COLORS)
 
 
 def not_articles_figure(report: Report) -> dict[str, Any] | None:
-    runs = [r for r in report.runs if r.not_articles]
-    if not runs:
-        return None
-    reasons = sorted({c for r in runs for c in r.not_articles})
-    labels = [r.label for r in runs]
-    series = {c: [r.not_articles.get(c) for r in runs] for c in reasons}
-    svg = _chart(pygal.StackedBar, labels, series, x_label_rotation=30,
-                 legend_at_bottom_columns=1, truncate_legend=80)
-    return _figure("not_articles", svg, _points(labels, series),
-                   "Pages that were not articles, by reason, per run")
+    return _per_run_figure(report, "not_articles", lambda r: r.not_articles,
+                           "Pages that were not articles, by reason, per run",
+                           legend_at_bottom_columns=1, truncate_legend=80)
 
 
 def _table(points: list[dict[str, Any]], series_name: str, x_name: str) -> dict[str, Any]:

@@ -79,12 +79,12 @@ class ArchiveSpider(NewsSpider):
     def _setup(self) -> None:
         super()._setup()
         settings = self.crawler.settings
-        self.source: ArchiveSource = parse_source(settings.get("MICNEWS_ARCHIVE", "wayback"),
+        self.source: ArchiveSource = parse_source(settings.get("MICNEWS_ARCHIVE") or "wayback",
                                                   settings.get("MICNEWS_ARCHIVE_URL") or None)
         self.start_ts = window_bound(settings.get("MICNEWS_ARCHIVE_FROM"), end=False)
         self.stop_ts = window_bound(settings.get("MICNEWS_ARCHIVE_TO"), end=True)
         self.every = settings.getbool("MICNEWS_ARCHIVE_EVERY_CAPTURE")
-        self.limit = settings.getint("MICNEWS_ARCHIVE_CDX_LIMIT", 5000)
+        self.limit = settings.getint("MICNEWS_ARCHIVE_CDX_LIMIT")
         self._found: dict[str, list[Capture]] = {s.name: [] for s in self.sites}
         self._open: Counter[str] = Counter()  # index requests not answered yet, per site
 

@@ -48,9 +48,9 @@ class RetryBackoffMiddleware:
     """Downloader middleware: wait before a retried request goes out."""
 
     def __init__(self, crawler: Crawler) -> None:
-        self.base = crawler.settings.getfloat("MICNEWS_RETRY_BACKOFF", 1.0)
-        self.cap = crawler.settings.getfloat("MICNEWS_RETRY_BACKOFF_MAX", 30.0)
-        self.after_cap = crawler.settings.getfloat("MICNEWS_RETRY_AFTER_MAX", 600.0)
+        self.base = crawler.settings.getfloat("MICNEWS_RETRY_BACKOFF")
+        self.cap = crawler.settings.getfloat("MICNEWS_RETRY_BACKOFF_MAX")
+        self.after_cap = crawler.settings.getfloat("MICNEWS_RETRY_AFTER_MAX")
         if self.base <= 0:
             raise NotConfigured("MICNEWS_RETRY_BACKOFF is 0")
         self.stats = crawler.stats

@@ -91,11 +91,8 @@ def crawl(
     (everything written so far stays), 74 the disk is full, 75 another run of the same
     site is going on (crawler/exitcodes.py).
     """
-    from micnews.crawler.diskfull import DiskFull
-    from micnews.crawler.exitcodes import EXIT_DISK_FULL, EXIT_FAILED, EXIT_LOCKED
-    from micnews.crawler.lock import AlreadyRunning
-    from micnews.crawler.run import CrawlError, run_crawl
-
+    # usage checks first, before the crawl machinery (scrapy, trafilatura, pyarrow) is imported:
+    # a mistake is one error line at once
     _check_writable(out)
     # a full disk is said once, by this command's `error:` line (scrapy crawl logs it)
     logging.getLogger("micnews.crawler.diskfull").setLevel(logging.CRITICAL)
@@ -115,6 +112,18 @@ def crawl(
     if seed:
         _seed(list(targets or []), redis_url or "", settings, sites_file)
         return
+    if not demo:
+        try:  # fail fast, before the engine starts, on a bad name or sites file
+            chosen = resolve_targets(list(targets or []), load_sites(sites_file))
+        except SiteConfigError as exc:
+            raise fail(str(exc)) from None
+
+    from micnews.crawler.diskfull import DiskFull
+    from micnews.crawler.exitcodes import EXIT_DISK_FULL, EXIT_FAILED, EXIT_LOCKED, EXIT_USAGE
+    from micnews.crawler.lock import AlreadyRunning
+    from micnews.crawler.run import CrawlError, run_crawl
+    from micnews.crawler.runrules import NoSiteGiven
+
     try:
         if demo:
             from micnews.crawler.demo.server import start_demo
@@ -126,8 +135,6 @@ def crawl(
                 err.print(f"demo sites: {', '.join(urls)}", highlight=False)
                 summary = run_crawl(urls, out=out, max_pages=max_pages, settings=settings)
         else:
-            # fail fast, before the engine starts, on a bad name or sites file
-            chosen = resolve_targets(list(targets or []), load_sites(sites_file))
             for site in chosen if not archive else []:
                 if site.status == "archive-only":
                     _warn(f"site {site.name} is archive-only in the sites file: its news is "
@@ -139,14 +146,14 @@ def crawl(
         raise fail(str(exc)) from None
     except AlreadyRunning as exc:
         raise fail(str(exc), code=EXIT_LOCKED) from None
+    except NoSiteGiven as exc:
+        raise fail(str(exc), code=EXIT_USAGE) from None
     except DiskFull as exc:
         raise fail(str(exc), code=EXIT_DISK_FULL) from None
     except CrawlError as exc:
         raise fail(str(exc), code=EXIT_FAILED) from None
-    table = Table(title="micnews crawl", show_header=False)
-    for name, value in summary.rows:
-        table.add_row(name, value)
-    Console().print(table)
+    if summary.get("response_received_count"):  # a run that reached no site: one line
+        summary.print_table(Console())
     from micnews.crawler.profilehealth import rotten, warning
 
     for h in rotten(summary.stats):  # profile health: a redesign noticed the day it happens
@@ -157,8 +164,6 @@ def crawl(
         report_after_crawl(out)
     if summary.error:
         raise fail(summary.error, code=summary.exit_code)
-    if summary.exit_code == EXIT_FAILED:
-        raise fail("no page could be fetched", code=EXIT_FAILED)
     raise typer.Exit(summary.exit_code)
 
 
@@ -191,11 +196,13 @@ def _parse_set_options(pairs: list[str]) -> dict[str, object]:
     """``-s NAME=VALUE`` pairs as settings. A value for a dict setting (or one that looks like
     a JSON object) must parse as JSON, as Scrapy's ``getdict`` will parse it: checked here, so a
     typo is one error line before the crawl starts, not a traceback from inside the engine."""
+    parsed: dict[str, object] = {}
+    if not pairs:
+        return parsed
     from scrapy.settings import default_settings
 
     from micnews.crawler import settings as project_settings
 
-    parsed: dict[str, object] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
         name = name.strip()
@@ -357,16 +364,19 @@ def _render(records: list[Record], fmt: Format) -> str:
 def _check_writable(out: str | Path, local_only: str | None = None) -> None:
     """Fail (one line) unless ``out`` can be written: a folder we can create and write,
     or a filesystem URI that answers (its local staging folder writable too)."""
-    from micnews.cleaners.storage import StorageError, check_reachable, locate, require_local
+    if "://" in str(out):  # a URI: pyarrow's filesystems (a plain path needs no pyarrow)
+        from micnews.cleaners.storage import StorageError, check_reachable, locate, require_local
 
-    try:
-        location = locate(out)
-        if local_only:
-            require_local(out, local_only)
-        check_reachable(location)
-    except StorageError as exc:
-        raise fail(str(exc)) from None
-    folder = location.staging
+        try:
+            location = locate(out)
+            if local_only:
+                require_local(out, local_only)
+            check_reachable(location)
+        except StorageError as exc:
+            raise fail(str(exc)) from None
+        folder = location.staging
+    else:
+        folder = Path(out)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

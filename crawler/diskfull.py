@@ -86,7 +86,7 @@ class DiskFullSpiderMiddleware:
         from micnews.cleaners.storage import locate
 
         self.crawler = crawler
-        self.folder = locate(crawler.settings.get("MICNEWS_OUT", "output")).staging
+        self.folder = locate(crawler.settings.get("MICNEWS_OUT")).staging
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DiskFullSpiderMiddleware:

@@ -8,7 +8,7 @@ are given the same targets as the seed: the targets name the queue.
 
 Keys (``MICNEWS_REDIS_PREFIX``, default ``micnews``):
 
-* ``<prefix>:<sites>:requests|dupefilter|workers|alive:*|inflight:*`` — the frontier of
+* ``<prefix>:<sites>:requests|dupefilter|workers|alive:*|inflight:*|done:*`` — the frontier of
   one crawl, ``<sites>`` being the crawled sites' keys joined by ``+``;
 * ``<prefix>:state:*`` — the crawl state (:mod:`micnews.crawler.state_redis`), shared by every
   crawl into the same dataset.
@@ -16,7 +16,6 @@ Keys (``MICNEWS_REDIS_PREFIX``, default ``micnews``):
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -75,21 +74,18 @@ def seed(targets: list[str], redis_url: str, settings: dict[str, Any] | None = N
     (articles already in the dataset are still skipped by the crawl state).
     """
     from scrapy.crawler import Crawler
-    from scrapy.utils.project import get_project_settings
     from scrapy_redis.connection import get_redis_from_settings
     from scrapy_redis.dupefilter import RFPDupeFilter
     from scrapy_redis.queue import PriorityQueue
 
+    from micnews.crawler.addon import crawl_settings
     from micnews.crawler.sites import load_sites, resolve_targets
     from micnews.crawler.spiders.news import NewsSpider
 
-    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "micnews.crawler.settings")
-    project = get_project_settings()
-    for key, value in (settings or {}).items():
-        project.set(key, value, priority="cmdline")
+    project = crawl_settings(settings)
     sites = resolve_targets(targets, load_sites(sites_file))
     for key, value in redis_settings(redis_url, sites,
-                                     project.get("MICNEWS_REDIS_PREFIX", "micnews")).items():
+                                     project.get("MICNEWS_REDIS_PREFIX")).items():
         project.set(key, value, priority="cmdline")
     crawler = Crawler(NewsSpider, project)
     spider = NewsSpider.from_crawler(crawler, site=",".join(targets),
@@ -98,9 +94,15 @@ def seed(targets: list[str], redis_url: str, settings: dict[str, Any] | None = N
     base = project["SCHEDULER_QUEUE_KEY"].removesuffix(":requests")
     queue = PriorityQueue(server, spider, project["SCHEDULER_QUEUE_KEY"])
     seen = RFPDupeFilter(server, project["SCHEDULER_DUPEFILTER_KEY"])
-    busy = len(queue) or any(server.hlen(k) for k in server.scan_iter(f"{base}:inflight:*"))
+    busy = len(queue) or any(server.hlen(k) for pattern in ("inflight", "done")
+                             for k in server.scan_iter(f"{base}:{pattern}:*"))
     if not busy:
         seen.clear()
+        from micnews.crawler.state_redis import RedisCrawlState
+
+        state = RedisCrawlState(redis_url, f"{project.get('MICNEWS_REDIS_PREFIX')}:state")
+        state.clear_traps()
+        state.close()
     push_new = server.register_script(PUSH_NEW)
     added = 0
     for request in spider.entry_requests():

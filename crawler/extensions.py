@@ -17,6 +17,7 @@ from twisted.internet import task
 from micnews.cleaners.dataset import locked_temp
 from micnews.cleaners.storage import display, locate
 from micnews.crawler.diskfull import is_disk_full, stop_for_disk_full
+from micnews.crawler.report import summary_rows
 
 
 class ProgressLine:
@@ -30,7 +31,7 @@ class ProgressLine:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ProgressLine:
         ext = cls(crawler)
-        if crawler.settings.getbool("MICNEWS_PROGRESS", True) and sys.stderr.isatty():
+        if crawler.settings.getbool("MICNEWS_PROGRESS") and sys.stderr.isatty():
             crawler.signals.connect(ext.opened, signal=signals.spider_opened)
             crawler.signals.connect(ext.closed, signal=signals.spider_closed)
         return ext
@@ -52,7 +53,8 @@ class ProgressLine:
     def closed(self) -> None:
         if self.loop and self.loop.running:
             self.loop.stop()
-        sys.stderr.write("\n")
+        sys.stderr.write("\r\033[K")  # cleared: the summary table comes next
+        sys.stderr.flush()
 
 
 class StatsFile:
@@ -60,7 +62,7 @@ class StatsFile:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.location = locate(crawler.settings.get("MICNEWS_OUT", "output"))
+        self.location = locate(crawler.settings.get("MICNEWS_OUT"))
         self.folder = self.location.write_root() / "runs"
 
     @classmethod
@@ -72,6 +74,9 @@ class StatsFile:
     def closed(self, reason: str) -> None:
         stats: dict[str, Any] = dict(self.crawler.stats.get_stats())
         stats["finish_reason"] = reason
+        if stats.get("micnews/fetched_nothing") and self.location.remote:
+            return  # nothing to report, and nothing is left behind (see runrules)
+        stats["summary"] = dict(summary_rows(stats))
         start = stats.get("start_time") or datetime.now(UTC)
         # unique per process: distributed workers on several machines share this folder
         path = self.folder / f"{start:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}.json"

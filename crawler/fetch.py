@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from micnews.cleaners.record import Page, utcnow
-from micnews.crawler.settings import DOWNLOAD_MAXSIZE, DOWNLOAD_TIMEOUT, USER_AGENT
+from micnews.crawler.defaults import DOWNLOAD_MAXSIZE, DOWNLOAD_TIMEOUT, USER_AGENT
 
 
 class FetchError(Exception):

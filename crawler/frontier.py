@@ -7,14 +7,19 @@ finished. :class:`ClaimingScheduler` closes that gap:
 
 * **claim** — a request leaves the queue and enters the worker's in-flight hash
   ``<key>:inflight:<worker>`` in one Lua script (atomic: a kill cannot fall between);
-* **release** — the entry is deleted once the request is fully processed (Scrapy's
-  engine no longer holds it: downloaded, callback run, every request it yielded pushed
-  to Redis, every item through the pipelines) *and* the records it produced are on disk
-  (a Parquet batch committed after that, or no record waiting in the batch);
+* **fair share** — a worker holds at most ``CONCURRENT_REQUESTS_PER_DOMAIN`` +
+  ``MICNEWS_REDIS_PREFETCH`` in-flight requests per site (what it may run at once there,
+  plus a small prefetch), and takes the first queued request of a site under that limit,
+  so the queue is shared by every worker instead of hoarded by the first;
+* **release** — once the request is fully processed (Scrapy's engine no longer holds
+  it: downloaded, callback run, every request it yielded pushed to Redis, every item
+  through the pipelines) the entry leaves the in-flight hash; if records it produced
+  wait for a Parquet commit it is kept in ``<key>:done:<worker>`` until that commit;
 * **heartbeat** — each worker refreshes ``<key>:alive:<worker>`` (TTL
   ``MICNEWS_REDIS_WORKER_TTL``) every ``MICNEWS_REDIS_HEARTBEAT_SECONDS``;
-* **rescue** — any worker (at start, on each heartbeat) moves the in-flight entries of
-  workers whose alive key expired back to the queue, in one Lua script per dead worker.
+* **rescue** — any worker (at start, on each heartbeat) moves the in-flight and done
+  entries of workers whose alive key expired back to the queue, in one Lua script per
+  dead worker.
 
 A new request is added to the seen set and the queue in one Lua script too, so a kill
 cannot mark a URL seen without queueing it. A rescued request may be fetched a second
@@ -41,6 +46,7 @@ import os
 import socket
 import time
 import uuid
+from collections import Counter
 from typing import Any
 
 from scrapy import Request, signals
@@ -50,17 +56,24 @@ from scrapy.utils.misc import load_object
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
+from micnews.cleaners.clean import site_of
 from micnews.crawler.signals import batch_committed
 
 logger = logging.getLogger(__name__)
 
 CLAIM = """
-local r = redis.call('ZRANGE', KEYS[1], 0, 0)
-if #r == 0 then return false end
-redis.call('ZREM', KEYS[1], r[1])
-local id = redis.sha1hex(r[1])
-redis.call('HSET', KEYS[2], id, r[1])
-return {id, r[1]}
+if redis.call('ZREM', KEYS[1], ARGV[1]) == 0 then return false end
+local id = redis.sha1hex(ARGV[1])
+redis.call('HSET', KEYS[2], id, ARGV[1])
+return id
+"""
+FINISH = """
+for i, id in ipairs(ARGV) do
+  local d = redis.call('HGET', KEYS[1], id)
+  if d then redis.call('HSET', KEYS[2], id, d) end
+  redis.call('HDEL', KEYS[1], id)
+end
+return #ARGV
 """
 PUSH_NEW = """
 if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
@@ -69,12 +82,17 @@ return 1
 """
 RESCUE = """
 if redis.call('EXISTS', KEYS[3]) == 1 then return -1 end
-local v = redis.call('HVALS', KEYS[1])
-for _, d in ipairs(v) do redis.call('ZADD', KEYS[2], 0, d) end
-redis.call('DEL', KEYS[1])
+local n = 0
+for _, key in ipairs({KEYS[1], KEYS[5]}) do
+  local v = redis.call('HVALS', key)
+  for _, d in ipairs(v) do redis.call('ZADD', KEYS[2], 0, d) end
+  redis.call('DEL', key)
+  n = n + #v
+end
 redis.call('SREM', KEYS[4], ARGV[1])
-return #v
+return n
 """
+WINDOW = 64  # queued requests looked at for one under its site's claim limit
 
 
 def worker_id() -> str:
@@ -94,16 +112,22 @@ class ClaimingScheduler(Scheduler):
         scheduler.crawler = crawler
         settings = crawler.settings
         scheduler.worker = worker_id()
-        scheduler.heartbeat_seconds = settings.getfloat("MICNEWS_REDIS_HEARTBEAT_SECONDS", 5.0)
-        scheduler.worker_ttl = max(1, settings.getint("MICNEWS_REDIS_WORKER_TTL", 30))
-        scheduler.idle_seconds = settings.getfloat("MICNEWS_REDIS_IDLE_SECONDS", 30.0)
+        scheduler.heartbeat_seconds = settings.getfloat("MICNEWS_REDIS_HEARTBEAT_SECONDS")
+        scheduler.worker_ttl = max(1, settings.getint("MICNEWS_REDIS_WORKER_TTL"))
+        scheduler.idle_seconds = settings.getfloat("MICNEWS_REDIS_IDLE_SECONDS")
         scheduler.claims = {}
+        # requests of one site this worker may hold at once: what it may run on the site
+        # plus a small prefetch (more would starve the other workers)
+        scheduler.site_limit = settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") \
+            + settings.getint("MICNEWS_REDIS_PREFETCH")
+        scheduler.max_claims = 0
         scheduler.records_waiting = 0
         scheduler._idle_since = None
         scheduler._loop = None
         scheduler._claim = scheduler.server.register_script(CLAIM)
         scheduler._push_new = scheduler.server.register_script(PUSH_NEW)
         scheduler._rescue = scheduler.server.register_script(RESCUE)
+        scheduler._finish = scheduler.server.register_script(FINISH)
         crawler.signals.connect(scheduler._spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(scheduler._item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(scheduler._batch_committed, signal=batch_committed)
@@ -117,6 +141,10 @@ class ClaimingScheduler(Scheduler):
 
     def _inflight(self, worker: str) -> str:
         return f"{self.base}:inflight:{worker}"
+
+    def _done(self, worker: str) -> str:
+        # processed by the engine, its records not yet in a committed Parquet file
+        return f"{self.base}:done:{worker}"
 
     def _alive(self, worker: str) -> str:
         return f"{self.base}:alive:{worker}"
@@ -142,27 +170,28 @@ class ClaimingScheduler(Scheduler):
         page limit) give what was taken back to the queue for the other workers."""
         if self._loop is not None and self._loop.running:
             self._loop.stop()
-        inflight = self._inflight(self.worker)
+        inflight, done = self._inflight(self.worker), self._done(self.worker)
         if reason != "finished":
             with self.server.pipeline() as pipe:
-                for data in self.server.hvals(inflight):
+                for data in [*self.server.hvals(inflight), *self.server.hvals(done)]:
                     pipe.zadd(self.queue.key, {data: 0})
                 pipe.execute()
         with self.server.pipeline() as pipe:
-            pipe.delete(inflight, self._alive(self.worker)).srem(f"{self.base}:workers",
-                                                                  self.worker)
+            pipe.delete(inflight, done, self._alive(self.worker))
+            pipe.srem(f"{self.base}:workers", self.worker)
             pipe.execute()
+        if self.stats:
+            self.stats.set_value("micnews/redis_max_claims_per_site", self.max_claims)
         super().close(reason)
 
     def _name_writer(self) -> None:
         # the crawl state's one-writer-per-URL claims name this worker by its heartbeat key
         # (a claim whose key expired belongs to a dead worker: see RedisCrawlState.claim_write)
-        if self.crawler.settings.getbool("MICNEWS_INCREMENTAL", True):
-            from micnews.crawler.incremental import open_state
+        from micnews.crawler.stateowner import state_of
 
-            state = open_state(self.crawler.settings)
-            if hasattr(state, "writer_key"):
-                state.writer_key = self._alive(self.worker)
+        state = state_of(self.crawler)
+        if state is not None and hasattr(state, "writer_key"):
+            state.writer_key = self._alive(self.worker)
 
     # -- queue -------------------------------------------------------------------------
     def enqueue_request(self, request: Request) -> bool:
@@ -180,17 +209,28 @@ class ClaimingScheduler(Scheduler):
         return True
 
     def next_request(self) -> Request | None:
-        """Take the first request and record it as this worker's claim."""
-        taken = self._claim(keys=[self.queue.key, self._inflight(self.worker)])
-        if not taken:
-            return None
-        claim, data = taken
-        request = self.queue._decode_request(data)
-        self.claims[claim.decode() if isinstance(claim, bytes) else claim] = request
-        if self.stats:
-            self.stats.inc_value("scheduler/dequeued/redis")
-        self._idle_since = None
-        return request
+        """Take the first queued request of a site this worker holds fewer than
+        ``site_limit`` claims of, and record it as this worker's claim."""
+        self.release_processed()
+        held = Counter(site_of(r.url) for r in self.claims.values())
+        sites = {site_of(s.root) for s in getattr(self.spider, "sites", [])}
+        if sites and all(held[s] >= self.site_limit for s in sites):
+            return None  # full on every site: leave the queue to the other workers
+        for data in self.server.zrange(self.queue.key, 0, WINDOW - 1):
+            request = self.queue._decode_request(data)
+            site = site_of(request.url)
+            if held[site] >= self.site_limit:
+                continue
+            claim = self._claim(keys=[self.queue.key, self._inflight(self.worker)], args=[data])
+            if not claim:
+                continue  # another worker took it first
+            self.claims[claim.decode() if isinstance(claim, bytes) else claim] = request
+            self.max_claims = max(self.max_claims, held[site] + 1)
+            if self.stats:
+                self.stats.inc_value("scheduler/dequeued/redis")
+            self._idle_since = None
+            return request
+        return None
 
     # -- claims ------------------------------------------------------------------------
     def _in_progress(self) -> set[Request] | None:
@@ -198,13 +238,18 @@ class ClaimingScheduler(Scheduler):
         return getattr(slot, "inprogress", None)
 
     def release_processed(self) -> int:
-        """Delete the in-flight entries of requests the engine is done with."""
+        """Requests the engine is done with leave the in-flight hash: deleted when no
+        record waits for a commit, else kept in the done hash until the next commit."""
         busy = self._in_progress()
         if busy is None:
             return 0
         done = [c for c, r in self.claims.items() if r not in busy]
         if done:
-            self.server.hdel(self._inflight(self.worker), *done)
+            if self.records_waiting:
+                self._finish(keys=[self._inflight(self.worker), self._done(self.worker)],
+                             args=done)
+            else:
+                self.server.hdel(self._inflight(self.worker), *done)
             for claim in done:
                 del self.claims[claim]
         return len(done)
@@ -218,6 +263,7 @@ class ClaimingScheduler(Scheduler):
     def _batch_committed(self) -> None:
         # Every request the engine finished before now had its records in this batch.
         self.records_waiting = 0
+        self.server.delete(self._done(self.worker))
         self.release_processed()
 
     # -- heartbeat and rescue ----------------------------------------------------------
@@ -257,7 +303,7 @@ class ClaimingScheduler(Scheduler):
             if other == self.worker:
                 continue
             n = self._rescue(keys=[self._inflight(other), self.queue.key, self._alive(other),
-                                   f"{self.base}:workers"], args=[other])
+                                   f"{self.base}:workers", self._done(other)], args=[other])
             if n >= 0:
                 logger.warning("worker %s is gone: requeued its %d requests", other, n)
                 moved += n
@@ -272,14 +318,15 @@ class ClaimingScheduler(Scheduler):
         # URLs: commit them now, so the requeued articles in it are skipped, not rewritten.
         from micnews.cleaners.dataset import data_files
         from micnews.cleaners.storage import locate
-        from micnews.crawler.incremental import open_state
+        from micnews.crawler.stateowner import state_of
 
         settings = self.crawler.settings
-        out = settings.get("MICNEWS_OUT", "output")
+        out = settings.get("MICNEWS_OUT")
         # A remote dataset is not listed here (a cost per rescue): an article the dead
         # worker uploaded but never committed is written again; load(dedupe=True) hides it.
-        if settings.getbool("MICNEWS_INCREMENTAL", True) and not locate(out).remote:
-            open_state(settings).reconcile(data_files(out))
+        state = state_of(self.crawler)
+        if state is not None and not locate(out).remote:
+            state.reconcile(data_files(out))
 
     def work_elsewhere(self) -> bool:
         """True while the queue has requests or another live worker holds some."""
@@ -287,7 +334,8 @@ class ClaimingScheduler(Scheduler):
             return True
         for raw in self.server.smembers(f"{self.base}:workers"):
             other = raw.decode() if isinstance(raw, bytes) else raw
-            if other != self.worker and self.server.hlen(self._inflight(other)):
+            if other != self.worker and (self.server.hlen(self._inflight(other))
+                                         or self.server.hlen(self._done(other))):
                 return True
         return False
 

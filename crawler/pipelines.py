@@ -23,24 +23,23 @@ from twisted.internet.defer import Deferred
 
 from micnews.cleaners import clean
 from micnews.cleaners.clean import learn_template, page_view, site_of
-from micnews.cleaners.dataset import DatasetWriter, sweep_temp_files
+from micnews.cleaners.dataset import DatasetWriter, data_files, sweep_temp_files
 from micnews.cleaners.pageview import PageView
 from micnews.cleaners.record import VN_TZ, NotArticle, Page, Record
 from micnews.cleaners.storage import locate
 from micnews.cleaners.templates import TemplateRegistry
 from micnews.crawler.diskfull import STAT as DISK_FULL
 from micnews.crawler.diskfull import folder_of, is_disk_full, stop_for_disk_full
-from micnews.crawler.incremental import open_state, reconcile_dataset
+from micnews.crawler.duplicates import DuplicateRule, Verdict
 from micnews.crawler.items import PageItem
 from micnews.crawler.profilehealth import count_record
 from micnews.crawler.signals import batch_committed
 from micnews.crawler.state import StateStore
-from micnews.crawler.urls import canonical_url
+from micnews.crawler.stateowner import state_of
 
 
 def _state(crawler: Crawler) -> StateStore | None:
-    return open_state(crawler.settings) if crawler.settings.getbool("MICNEWS_INCREMENTAL", True) \
-        else None
+    return state_of(crawler)
 
 
 class CleanPipeline:
@@ -57,10 +56,10 @@ class CleanPipeline:
         self.crawler = crawler
         self.stats = crawler.stats
         self.state = _state(crawler)
-        self.staging = locate(crawler.settings.get("MICNEWS_OUT", "output")).staging
+        self.staging = locate(crawler.settings.get("MICNEWS_OUT")).staging
         self.templates = TemplateRegistry()
-        self.warmup = crawler.settings.getint("MICNEWS_TEMPLATE_WARMUP", 8)
-        self.wait = crawler.settings.getfloat("MICNEWS_TEMPLATE_WAIT", 5.0)
+        self.warmup = crawler.settings.getint("MICNEWS_TEMPLATE_WARMUP")
+        self.wait = crawler.settings.getfloat("MICNEWS_TEMPLATE_WAIT")
         self.held: dict[str, list[tuple[Page, Deferred]]] = {}
         self.timers: dict[str, Any] = {}
 
@@ -182,24 +181,18 @@ class SincePipeline:
 
 
 class DuplicatePipeline:
-    """Drop a true re-fetch: the same URL with the same text, already passed in this run.
-
-    In a distributed crawl, a record another worker is writing (same URL) is dropped too.
-    Syndicated copies (the same text under another URL: mic.gov.vn and a provincial site,
-    even when the copy's ``<link rel=canonical>`` names the original) are kept, each URL
-    its own row, whichever is fetched first; ``micnews dedup`` then points the copies'
-    ``dup_of`` at the canonical one by a fixed rule (earliest published, shortest URL).
-    They are counted as ``micnews/exact_copies``.
-    """
+    """Drop a true re-fetch (the duplicate rule of :mod:`micnews.crawler.duplicates`, shared
+    with ``micnews reclean``); syndicated copies are kept and counted as
+    ``micnews/exact_copies``. In a distributed crawl, a record another worker is writing
+    (same URL) is dropped too (:meth:`_may_write`)."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
         self.settings = crawler.settings
-        self.seen: set[tuple[str, str]] = set()
-        self.hashes: set[str] = set()
+        self.rule = DuplicateRule()
         # distributed crawl: one writer per URL across workers (see _may_write)
-        state = _state(crawler)
-        self.claim_write = getattr(state, "claim_write", None)
+        self.state = _state(crawler)
+        self.claim_write = getattr(self.state, "claim_write", None)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DuplicatePipeline:
@@ -208,17 +201,15 @@ class DuplicatePipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Record):
             return item
-        key = (canonical_url(item.url), item.content_hash)
-        if key in self.seen:
+        verdict = self.rule.judge(item)
+        if verdict is Verdict.REFETCH:
             self.stats.inc_value("micnews/duplicates_dropped")
             raise DropItem(f"fetched twice, same text: {item.url}", log_level="DEBUG")
         if not self._may_write(item):
             self.stats.inc_value("micnews/written_by_another_worker")
             raise DropItem(f"written by another worker: {item.url}", log_level="DEBUG")
-        if item.content_hash in self.hashes:
+        if verdict is Verdict.COPY:
             self.stats.inc_value("micnews/exact_copies")
-        self.seen.add(key)
-        self.hashes.add(item.content_hash)
         return item
 
     def _may_write(self, item: Record) -> bool:
@@ -230,7 +221,8 @@ class DuplicatePipeline:
             return True
         verdict = self.claim_write(item.url, item.content_hash)
         if isinstance(verdict, str):
-            reconcile_dataset(self.settings)
+            location = locate(self.settings.get("MICNEWS_OUT"))  # the dead writer's files
+            self.state.reconcile(data_files(location.out), location.filesystem)
             verdict = self.claim_write(item.url, item.content_hash, take_over=verdict)
         return verdict is True
 
@@ -251,14 +243,14 @@ class ParquetPipeline:
         self.stats = crawler.stats
         self.state = _state(crawler)
         # temp files of writers killed mid-write (kill -9) go before this one writes
-        swept = sweep_temp_files(settings.get("MICNEWS_OUT", "output"))
+        swept = sweep_temp_files(settings.get("MICNEWS_OUT"))
         if swept:
             self.stats.set_value("micnews/temp_files_removed", swept)
-        self.writer = DatasetWriter(settings.get("MICNEWS_OUT", "output"),
-                                    batch_size=settings.getint("MICNEWS_BATCH_SIZE", 500))
+        self.writer = DatasetWriter(settings.get("MICNEWS_OUT"),
+                                    batch_size=settings.getint("MICNEWS_BATCH_SIZE"))
         # names this run's part-<id>-… files, so `micnews report` can tell which run wrote a row
         self.stats.set_value("micnews/dataset_run_id", self.writer.run_id)
-        self.flush_seconds = settings.getfloat("MICNEWS_FLUSH_SECONDS", 30.0)
+        self.flush_seconds = settings.getfloat("MICNEWS_FLUSH_SECONDS")
         self._committed = 0  # files of self.writer.files whose URLs are committed
         self._last_flush = time.monotonic()
         self.signals = crawler.signals

@@ -23,6 +23,7 @@ from micnews.cleaners.clean import clean, learn_template, site_of
 from micnews.cleaners.dataset import DatasetWriter
 from micnews.cleaners.record import NotArticle, Page, Record
 from micnews.cleaners.templates import TemplateRegistry
+from micnews.crawler.duplicates import DuplicateRule, Verdict
 from micnews.crawler.warc import iter_pages
 
 
@@ -124,11 +125,9 @@ def reclean(source: str | Path, out: str | Path, workers: int | None = None) -> 
     files = warc_files(source)
     summary = RecleanSummary(warc_files=len(files))
     writer = DatasetWriter(out)
-    # As the crawls did: a URL's new text is a new version (files come oldest first, so
-    # the newest version is written last and wins in load(dedupe=True) and compact); the
-    # same text again, or under another URL, is a duplicate.
-    hash_of: dict[str, str] = {}
-    owner_of_hash: dict[str, str] = {}
+    # The crawl's duplicate rule: files come oldest first, so a URL's newest version is
+    # written last and wins in load(dedupe=True) and compact.
+    rule = DuplicateRule()
     spool_dir = Path(tempfile.mkdtemp(prefix="micnews-reclean-"))
     jobs = [(path, spool_dir / f"{i}.pickle") for i, path in enumerate(files)]
     for pages, spool in _map(_clean_to_spool, jobs, workers):
@@ -137,13 +136,9 @@ def reclean(source: str | Path, out: str | Path, workers: int | None = None) -> 
             if isinstance(result, NotArticle):
                 summary.not_articles += 1
                 continue
-            key = result.canonical_url or result.url
-            owner = owner_of_hash.get(result.content_hash)
-            if hash_of.get(key) == result.content_hash or (owner is not None and owner != key):
+            if rule.judge(result) is Verdict.REFETCH:
                 summary.duplicates += 1
                 continue
-            hash_of[key] = result.content_hash
-            owner_of_hash.setdefault(result.content_hash, key)
             writer.write(result)
             summary.records += 1
     writer.close()

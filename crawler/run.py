@@ -2,31 +2,34 @@
 
 from __future__ import annotations
 
-import os
 import time
-from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from scrapy.crawler import CrawlerProcess
-from scrapy.utils.project import get_project_settings
 
 from micnews.cleaners.storage import display, locate
+from micnews.crawler.addon import crawl_settings
 from micnews.crawler.diskfull import STAT as DISK_FULL
 from micnews.crawler.diskfull import DiskFull, disk_full_message, is_disk_full
-from micnews.crawler.exitcodes import EXIT_DISK_FULL, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
-from micnews.crawler.lock import SiteLock
-from micnews.crawler.profilehealth import EXIT_PROFILE_ROT, health, rotten
+from micnews.crawler.exitcodes import EXIT_FAILED
+from micnews.crawler.profilehealth import health
+from micnews.crawler.report import EXTRA_ROWS, summary_rows
+from micnews.crawler.runrules import FORCED_STOP, exit_code_of, verdict
 from micnews.crawler.sites import load_sites, resolve_targets
 from micnews.crawler.spiders.news import NewsSpider
-
-FORCED_STOP = "shutdown_forced"  # finish_reason of a run stopped by a second signal
 
 
 class CrawlError(RuntimeError):
     """The crawl could not run at all (its message is one line for the user)."""
+
+
+def _extraction_rows(stats: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(f"extraction {h.site} ({h.family})", h.line()) for h in health(stats)]
+
+
+EXTRA_ROWS.append(_extraction_rows)  # profile health (issue 11), after the totals
 
 
 @dataclass
@@ -44,19 +47,10 @@ class CrawlSummary:
 
     @property
     def exit_code(self) -> int:
-        """See :mod:`micnews.crawler.exitcodes`: 74 the disk filled up, 3 interrupted (what
-        was written stays), 4 finished but a site's family profile no longer fits it
-        (profile health), 0 finished, 1 nothing could be fetched."""
-        if self.get(DISK_FULL, ""):
-            return EXIT_DISK_FULL
-        if self.get("finish_reason", "") in ("shutdown", FORCED_STOP):
-            return EXIT_INTERRUPTED
-        if rotten(self.stats):
-            return EXIT_PROFILE_ROT
-        if self.worker and self.get("finish_reason", "") == "finished":
-            return EXIT_OK
-        fetched = self.get("response_received_count") or self.get("micnews/skipped_known")
-        return EXIT_OK if fetched else EXIT_FAILED
+        """The run's exit code, decided by :class:`micnews.crawler.runrules.RunRules` (the
+        same for ``scrapy crawl``); see :mod:`micnews.crawler.exitcodes`."""
+        code = self.stats.get("micnews/exit_code")
+        return int(code) if code is not None else verdict(self.stats, self.worker)
 
     @property
     def error(self) -> str | None:
@@ -64,25 +58,25 @@ class CrawlSummary:
         if self.get(DISK_FULL, ""):
             return disk_full_message(self.get(DISK_FULL), self.get("micnews/disk_full_reason",
                                                                     "no space left"))
+        if self.exit_code == EXIT_FAILED:
+            return str(self.get("micnews/error", "") or "no page could be fetched")
         return None
 
     @property
     def rows(self) -> list[tuple[str, str]]:
-        """The summary table shown to a person."""
-        removed = sum(v for k, v in self.stats.items() if k.startswith("micnews/removed/"))
-        return [
-            ("pages fetched", str(self.get("response_received_count"))),
-            ("articles written", str(self.get("micnews/articles_written"))),
-            ("known articles skipped", str(self.get("micnews/skipped_known"))),
-            ("not articles (listings, home…)", str(self.get("micnews/not_article"))),
-            ("boilerplate removed (blocks)", str(removed)),
-            ("duplicates dropped", str(self.get("micnews/duplicates_dropped"))),
-            ("errors", str(self.get("log_count/ERROR"))),
-            ("time", f"{self.seconds:.1f} s"),
-            ("dataset", display(self.out).rstrip("/") + "/articles"),
-            *((f"extraction {h.site} ({h.family})", h.line()) for h in health(self.stats)),
-            *self._archive_rows(),
-        ]
+        """The summary table shown to a person (the same rows as in ``runs/*.json``)."""
+        return [*summary_rows(self.stats), *self._archive_rows(),
+                ("time", f"{self.seconds:.1f} s"),
+                ("dataset", display(self.out).rstrip("/") + "/articles")]
+
+    def print_table(self, console: Any) -> None:
+        """Print the summary as a rich table."""
+        from rich.table import Table
+
+        table = Table(title="micnews crawl", show_header=False)
+        for name, value in self.rows:
+            table.add_row(name, value)
+        console.print(table)
 
     def _archive_rows(self) -> list[tuple[str, str]]:
         """``--archive``: what the index listed and which captures were fetched."""
@@ -105,42 +99,39 @@ def run_crawl(
 
     With ``redis_url`` the process is one worker of a distributed crawl
     (:mod:`micnews.crawler.distributed`): no site lock, the frontier and state live in Redis.
-    Raises :class:`micnews.crawler.lock.AlreadyRunning` when another run holds a site's lock.
+    Raises :class:`micnews.crawler.lock.AlreadyRunning` when another run holds a site's lock
+    (the run rules, :mod:`micnews.crawler.runrules`, are those of ``scrapy crawl``).
     """
-    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "micnews.crawler.settings")
-    project = get_project_settings()
-    project.set("MICNEWS_OUT", str(out), priority="cmdline")
+    overrides: dict[str, Any] = {"MICNEWS_OUT": str(out), **(settings or {})}
     if max_pages:
-        project.set("CLOSESPIDER_PAGECOUNT", max_pages, priority="cmdline")
-    for key, value in (settings or {}).items():
-        project.set(key, value, priority="cmdline")
-    sites = resolve_targets(targets, load_sites(sites_file))
+        overrides["CLOSESPIDER_PAGECOUNT"] = max_pages
+    project = crawl_settings(overrides)
     if redis_url:
         from micnews.crawler.distributed import redis_settings
 
-        prefix = project.get("MICNEWS_REDIS_PREFIX", "micnews")
-        for key, value in redis_settings(redis_url, sites, prefix).items():
+        sites = resolve_targets(targets, load_sites(sites_file))
+        for key, value in redis_settings(redis_url, sites,
+                                         project.get("MICNEWS_REDIS_PREFIX")).items():
             project.set(key, value, priority="cmdline")
-    with ExitStack() as locks:
-        for site in sites if not redis_url else []:  # workers share sites on purpose
-            # a remote dataset: the locks live in its local staging folder
-            locks.enter_context(SiteLock(locate(out).staging, urlsplit(site.root).netloc))
-        process = CrawlerProcess(project)
-        spider_cls: type[NewsSpider] = NewsSpider
-        if project.get("MICNEWS_ARCHIVE"):  # archived copies instead of the live site
-            from micnews.crawler.archive import ArchiveSpider
+    process = CrawlerProcess(project)
+    spider_cls: type[NewsSpider] = NewsSpider
+    if project.get("MICNEWS_ARCHIVE"):  # archived copies instead of the live site
+        from micnews.crawler.archive import ArchiveSpider
 
-            spider_cls = ArchiveSpider
-        crawler = process.create_crawler(spider_cls)
-        started = time.monotonic()
-        failures: list[Any] = []  # the crawl could not start (e.g. the disk is full)
-        process.crawl(crawler, site=",".join(targets),
-                      sites_file=str(sites_file) if sites_file else None
-                      ).addErrback(failures.append)
-        process.start()
+        spider_cls = ArchiveSpider
+    crawler = process.create_crawler(spider_cls)
+    started = time.monotonic()
+    failures: list[Any] = []  # the crawl could not start (site locked, disk full…)
+    process.crawl(crawler, site=",".join(targets),
+                  sites_file=str(sites_file) if sites_file else None
+                  ).addErrback(failures.append)
+    process.start()
     if failures:
-        if is_disk_full(failures[0].value):  # e.g. the crawl state could not be created
-            raise DiskFull(locate(out).staging, failures[0].value)
+        error = failures[0].value
+        if is_disk_full(error) and not isinstance(error, DiskFull):
+            raise DiskFull(locate(out).staging, error)  # e.g. the state could not be created
+        if exit_code_of(crawler, error) != EXIT_FAILED:
+            raise error  # AlreadyRunning (75), NoSiteGiven (2), DiskFull (74)
         raise CrawlError(f"the crawl could not start: {failures[0].getErrorMessage()} "
                          f"({failures[0].type.__name__})")
     if "finish_reason" not in crawler.stats.get_stats():

@@ -166,6 +166,19 @@ class RedisCrawlState:
             _, owner = pipe.execute()
         return owner == url
 
+    def count_trap(self, key: str, url: str) -> int:
+        """Distinct URLs of a trap shape (a calendar) seen by all workers, ``url`` included.
+        ``<prefix>:trap:<key>`` sets; a new crawl round (``--seed``) clears them."""
+        with self.redis.pipeline() as pipe:
+            pipe.sadd(f"{self.prefix}:trap:{key}", url).scard(f"{self.prefix}:trap:{key}")
+            _, count = pipe.execute()
+        return int(count)
+
+    def clear_traps(self) -> None:
+        """Forget the trap counts (a new crawl round reads listings again)."""
+        for key in self.redis.scan_iter(f"{self.prefix}:trap:*", count=1000):
+            self.redis.delete(key)
+
     def counts(self) -> dict[str, int]:
         """Rows per kind (scans every URL key: for summaries and tests, not hot paths)."""
         counts: dict[str, int] = {}

@@ -56,10 +56,10 @@ class WarcWriterMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcWriterMiddleware:
         settings = crawler.settings
-        location = locate(settings.get("MICNEWS_OUT", "output"))
+        location = locate(settings.get("MICNEWS_OUT"))
         mw = cls(
             location.write_root() / "warc",
-            settings.getint("MICNEWS_WARC_MAX_BYTES", 1024**3),
+            settings.getint("MICNEWS_WARC_MAX_BYTES"),
             crawler.stats,
             location,
             crawler,

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -26,18 +25,13 @@ from micnews.crawler.state import CrawlState
 from micnews.crawler.state_redis import RedisCrawlState
 from micnews.crawler.urls import canonical_url
 from tests.conftest import ROOT, SITES_DIR
+from tests.helpers import free_port
 
 pytestmark = pytest.mark.e2e  # crawls or the micnews command in subprocesses
 
 FAST = ["--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=False",
         "--set", "CONCURRENT_REQUESTS=1",  # one page at a time per worker: the work is shared
         "--set", "MICNEWS_REDIS_HEARTBEAT_SECONDS=1", "--set", "MICNEWS_REDIS_WORKER_TTL=3"]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +43,7 @@ def redis_server(tmp_path_factory) -> Iterator[int]:
             pytest.fail("redis-server is not installed (.ci/run installs it)")
         pytest.skip("redis-server is not installed (apt-get install redis-server)")
     folder = tmp_path_factory.mktemp("redis")
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
          "--dir", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -101,6 +95,11 @@ def _expected_urls(sites, fixture_expected) -> set[str]:
 
 def _dataset_urls(out: Path) -> list[str]:
     return [canonical_url(u) for u in load(out).to_table(columns=["url"]).column("url").to_pylist()]
+
+
+def _claim_keys(client: redis.Redis) -> list[bytes]:
+    """Every worker's claims: in flight, and processed but not yet committed."""
+    return [*client.scan_iter("micnews:*:inflight:*"), *client.scan_iter("micnews:*:done:*")]
 
 
 def _cli(*args: str) -> list[str]:
@@ -175,7 +174,7 @@ def test_seed_then_two_workers_share_the_crawl(redis_url, sites, fixture_expecte
                     for p in (out / "articles").rglob("*.parquet")}
     warcs = list((out / "warc").glob("*.warc.gz"))
     assert len(parquet_runs) == 2 and len(warcs) == 2, ("both workers wrote files", logs)
-    assert not list(client.scan_iter("micnews:*:inflight:*")), "no claim left behind"
+    assert not _claim_keys(client), "no claim left behind"
     assert client.zcard(next(iter(client.scan_iter("micnews:*:requests")), b"x")) == 0
 
 
@@ -188,7 +187,7 @@ def test_a_worker_killed_midway_loses_nothing(redis_url, sites, fixture_expected
     try:
         def midway() -> bool:
             articles = [u for u in _fetches(sites) if canonical_url(u) in expected]
-            claims = sum(client.hlen(k) for k in client.scan_iter("micnews:*:inflight:*"))
+            claims = sum(client.hlen(k) for k in _claim_keys(client))
             return len(articles) >= 3 and claims > 0
         _wait_for(midway)
         victim.send_signal(signal.SIGKILL)
@@ -197,8 +196,7 @@ def test_a_worker_killed_midway_loses_nothing(redis_url, sites, fixture_expected
         victim.kill()
         victim.wait()
     assert victim.returncode == -signal.SIGKILL
-    inflight = [k for k in client.scan_iter("micnews:*:inflight:*")]
-    lost = sum(client.hlen(k) for k in inflight)
+    lost = sum(client.hlen(k) for k in _claim_keys(client))
     assert lost > 0, "the kill left requests in flight"
     partial = _dataset_urls(out) if (out / "articles").exists() else []
     assert len(partial) < len(expected), "killed before the end"
@@ -211,7 +209,7 @@ def test_a_worker_killed_midway_loses_nothing(redis_url, sites, fixture_expected
     stats = [p.read_text() for p in (out / "runs").glob("*.json")]
     assert len(stats) == 1 and f'"micnews/redis_requeued": {lost}' in stats[0], \
         "the rescuer requeued the dead worker's requests"
-    assert not list(client.scan_iter("micnews:*:inflight:*"))
+    assert not _claim_keys(client)
 
 
 @pytest.mark.parametrize("store", ["sqlite", "redis"])
@@ -252,3 +250,54 @@ def test_the_first_writer_of_a_text_wins_across_workers(redis_url):
     assert a.claim_first("hash:h1", "http://a.vn/1")
     assert not b.claim_first("hash:h1", "http://a.vn/copy"), "a copy under another URL"
     assert b.claim_first("hash:h1", "http://a.vn/1"), "a refetch of the first URL is no copy"
+
+
+def test_workers_claim_no_more_than_they_may_run_per_site(redis_url, sites, fixture_expected,
+                                                          tmp_path):
+    """Three workers at Scrapy's default concurrency (16 at once, 4 per site): a worker
+    never holds more in-flight requests of a site than 4 + MICNEWS_REDIS_PREFETCH (2), as
+    seen in Redis all along the crawl and as each worker counted itself."""
+    import threading
+
+    from scrapy_redis import picklecompat
+
+    from micnews.cleaners.clean import site_of
+
+    out = tmp_path / "out"
+    client = redis.Redis.from_url(redis_url)
+    limit = 4 + 2
+    seen_max: Counter[tuple[str, str]] = Counter()
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.is_set():
+            for key in client.scan_iter("micnews:*:inflight:*"):
+                held = Counter(site_of(picklecompat.loads(v)["url"])
+                               for v in client.hvals(key))
+                for site, n in held.items():
+                    worker = key.decode().rsplit(":", 1)[1]
+                    seen_max[(worker, site)] = max(seen_max[(worker, site)], n)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    shared = ["--set", "CONCURRENT_REQUESTS=16", "--set", "MICNEWS_REDIS_IDLE_SECONDS=8"]
+    workers = [_worker(redis_url, sites, out, *shared) for _ in range(3)]
+    try:
+        _wait_for(lambda: _workers_key(client) and client.scard(_workers_key(client)) == 3)
+        _seed(redis_url, sites, out)
+        for w in workers:
+            _finish(w)
+    finally:
+        stop.set()
+        watcher.join(timeout=10)
+        for w in workers:
+            w.kill()
+            w.wait()
+    assert sorted(_dataset_urls(out)) == sorted(_expected_urls(sites, fixture_expected))
+    assert seen_max and max(seen_max.values()) <= limit, seen_max
+    import json
+
+    counted = [json.loads(p.read_text()).get("micnews/redis_max_claims_per_site", -1)
+               for p in (out / "runs").glob("*.json")]
+    assert len(counted) == 3 and all(0 <= n <= limit for n in counted), counted
+    assert not _claim_keys(client)

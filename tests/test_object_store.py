@@ -22,6 +22,7 @@ from micnews.cleaners.dataset import load
 from micnews.cleaners.storage import locate, recover_outboxes
 from micnews.crawler.urls import canonical_url
 from tests.conftest import run_cli
+from tests.helpers import free_port
 from tests.test_distributed import _expected_urls as _distributed_expected
 from tests.test_distributed import (  # noqa: F401 - fixtures: one Redis, slow fixture sites
     redis_server,
@@ -36,12 +37,6 @@ FAST = ["--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=False",
         "--set", "MICNEWS_BATCH_SIZE=2"]  # several Parquet flushes, each uploaded
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def s3_endpoint() -> Iterator[str]:
     """moto's S3 server on a free loopback port; yields ``127.0.0.1:PORT``."""
@@ -51,7 +46,7 @@ def s3_endpoint() -> Iterator[str]:
         if os.environ.get("CI"):
             pytest.fail("moto[server] is not installed (pip install -e '.[test]')")
         pytest.skip("moto[server] is not installed (pip install 'moto[server]')")
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1",
                              "-p", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -95,7 +95,8 @@ def fixture_dataset(out: Path) -> None:
         "downloader/response_status_count/200": 10, "downloader/response_status_count/404": 1,
         "downloader/response_status_count/503": 1, "retry/count": 2,
         "micnews/not_article/no article body (listing or home page)": 5,
-        "micnews/not_article/empty": 1, "robotstxt/forbidden": 3})
+        "micnews/not_article/empty": 1, "robotstxt/forbidden": 3,
+        "micnews/fetch_failed/timeout": 2, "micnews/fetch_failed/dns": 1})
     write_run(out, "20260111T010000-bbbb", {
         "start_time": str(RUN2), "finish_time": str(RUN2 + timedelta(minutes=10)),
         "finish_reason": "shutdown", "response_received_count": 4,
@@ -132,6 +133,7 @@ def test_numbers_of_a_two_site_two_run_dataset(tmp_path):
     first, second = r.runs
     assert first.status_classes == {"2xx": 10, "4xx": 1, "5xx": 1}
     assert (first.retries, first.drops["robots"], first.exit_code) == (2, 3, 0)
+    assert first.fetch_failed == 3
     assert first.not_articles == {"no article body (listing or home page)": 5, "empty": 1}
     assert not first.exit_code_recorded and second.exit_code_recorded
     assert (second.exit_code, second.duration, second.retries) == (3, 600.0, 0)

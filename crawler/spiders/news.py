@@ -9,7 +9,6 @@ with a crawl state a listing that answers 304 replays the links it had last time
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -23,9 +22,9 @@ from micnews.cleaners.attachments import ATTACHMENT_EXTENSIONS
 from micnews.cleaners.clean import site_of
 from micnews.cleaners.profile import crawl_deny_patterns
 from micnews.cleaners.record import utcnow
-from micnews.crawler.incremental import open_state
 from micnews.crawler.items import PageItem
 from micnews.crawler.sites import Site, load_sites, resolve_targets
+from micnews.crawler.stateowner import state_of
 from micnews.crawler.urls import canonical_url, out_of_range_date, page_number, trap_key
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml")
@@ -50,13 +49,13 @@ class NewsSpider(scrapy.Spider):
         skip = sorted(set(IGNORED_EXTENSIONS) | set(ATTACHMENT_EXTENSIONS))  # listed, not fetched
         # print/e-mail/save views of an article are copies of it (denied by the profiles)
         self.links = LinkExtractor(deny_extensions=skip, deny=crawl_deny_patterns(), unique=True)
-        self._calendar_pages: Counter[str] = Counter()
+        self._calendar_pages: dict[str, set[str]] = {}
 
     def _setup(self) -> None:
         settings = self.crawler.settings
-        self.state = open_state(settings) if settings.getbool("MICNEWS_INCREMENTAL", True) else None
-        self.max_calendar = settings.getint("MICNEWS_MAX_CALENDAR_PAGES", 60)
-        self.max_listing_page = settings.getint("MICNEWS_MAX_LISTING_PAGE", 1000)
+        self.state = state_of(self.crawler)
+        self.max_calendar = settings.getint("MICNEWS_MAX_CALENDAR_PAGES")
+        self.max_listing_page = settings.getint("MICNEWS_MAX_LISTING_PAGE")
 
     async def start(self) -> AsyncIterator[Any]:
         """Entry points first, then robots.txt for sitemaps."""
@@ -174,20 +173,31 @@ class NewsSpider(scrapy.Spider):
     # -- helpers -------------------------------------------------------------------------
     def _follow(self, url: str) -> str | None:
         """The canonical URL to request, or None when it is off-site or a trap."""
-        if not url or not self._on_site(url):
+        if not url:
+            return None
+        if not self._on_site(url):
+            self.crawler.stats.inc_value("micnews/offsite_dropped")
             return None
         url = canonical_url(url)
         number = page_number(url)
-        if out_of_range_date(url) or (number is not None and number > self.max_listing_page):
-            self.crawler.stats.inc_value("micnews/trap_dropped")
-            return None
         key = trap_key(url)
-        if key is not None:
-            self._calendar_pages[key] += 1
-            if self._calendar_pages[key] > self.max_calendar:
-                self.crawler.stats.inc_value("micnews/trap_dropped")
-                return None
+        if out_of_range_date(url) or (number is not None and number > self.max_listing_page) \
+                or (key is not None and self._trap_count(key, url) > self.max_calendar):
+            self.crawler.stats.inc_value("micnews/trap_dropped")
+            self.crawler.stats.inc_value(f"micnews/site/{site_of(url)}/trap_dropped")
+            return None
         return url
+
+    def _trap_count(self, key: str, url: str) -> int:
+        """Distinct URLs of this calendar seen so far, this one included (across all workers
+        of a distributed crawl: the count lives in the shared crawl state)."""
+        count = getattr(self.state, "count_trap", None)
+        if count is not None:
+            return count(key, url)
+        seen = self._calendar_pages.setdefault(key, set())
+        if len(seen) <= self.max_calendar:
+            seen.add(url)
+        return len(seen) if url in seen else len(seen) + 1
 
     def _replay(self, url: str, callback: Any = None) -> Iterable[Any]:
         """A 304: the links this page had last time."""
