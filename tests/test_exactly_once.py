@@ -412,23 +412,18 @@ def test_syndicated_exact_copies_are_each_their_own_row(fixture_expected, tmp_pa
 
 
 def test_only_a_true_refetch_is_dropped():
-    from scrapy.exceptions import DropItem
-    from scrapy.utils.test import get_crawler
-
     from micnews.cleaners.record import Record
-    from micnews.crawler.pipelines import DuplicatePipeline
+    from micnews.crawler.duplicates import DuplicateRule, Verdict
 
     def record(url: str, text: str) -> Record:
         return Record(url=url, canonical_url=None, site="a.vn", family="generic", title="t",
                       lead=None, text=text, content_hash=text)
 
-    pipeline = DuplicatePipeline(get_crawler())
-    pipeline.process_item(record("http://a.vn/1", "x"))
-    pipeline.process_item(record("http://b.vn/1", "x"))  # a copy elsewhere: kept
-    pipeline.process_item(record("http://a.vn/1", "y"))  # edited meanwhile: kept
-    with pytest.raises(DropItem):
-        pipeline.process_item(record("http://a.vn/1#top", "x"))  # the same page again
-    assert pipeline.stats.get_value("micnews/exact_copies") == 1
+    rule = DuplicateRule()  # the DuplicatePipeline's rule
+    assert rule.judge(record("http://a.vn/1", "x")) is Verdict.NEW
+    assert rule.judge(record("http://b.vn/1", "x")) is Verdict.COPY, "a copy elsewhere: kept"
+    assert rule.judge(record("http://a.vn/1", "y")) is Verdict.NEW, "edited meanwhile: kept"
+    assert rule.judge(record("http://a.vn/1#top", "x")) is Verdict.REFETCH
 
 
 # -- 9. --refresh -------------------------------------------------------------------------------
