@@ -562,3 +562,26 @@ def test_distributed_kill9_never_writes_an_article_twice(request, site, tmp_path
                for r in runs) >= 1, "one copy was refused"
     report("distributed: retry copy + kill -9 (3 workers)", site.urls(), present,
            "test_distributed_kill9_never_writes_an_article_twice")
+
+
+# -- 6. robots.txt before any request ------------------------------------------------------------
+def test_no_request_leaves_before_robots_rules_are_known(site, tmp_path):
+    """robots.txt (``Disallow: /admin/``) cannot be fetched at first (the connection is reset
+    on both tries of the first attempt): Scrapy would then allow everything. The rules are
+    fetched again and nothing under /admin/ is ever asked; every article is written."""
+    from tests.faultserver import reset_mid_body
+
+    site.server.faults["/robots.txt"] = reset_mid_body(times=2)  # RETRY_TIMES=1: 2 tries
+    site.link_from_home(["/admin/index.php", "/admin/"])
+    out = tmp_path / "out"
+    result = site.crawl(out)
+    assert result.returncode == 0, result.stderr[-3000:]
+    paths = site.server.paths()
+    assert paths.count("/robots.txt") >= 3, "fetched again after the failed attempt"
+    assert not [p for p in paths if p.startswith("/admin")], paths
+    stats = json.loads(next((out / "runs").glob("*.json")).read_text())
+    assert stats.get("robotstxt/forbidden", 0) >= 1
+    present = no_url_twice(out)
+    assert sorted(present) == sorted(site.urls())
+    report("robots.txt unreachable at first (reset twice)", site.urls(), present,
+           "test_no_request_leaves_before_robots_rules_are_known")
