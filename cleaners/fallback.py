@@ -38,6 +38,9 @@ from micnews.cleaners.templates import SiteTemplate
 from micnews.cleaners.textnorm import norm_key
 
 SHORT_BODY_WORDS = 120  # a profile body shorter than this is compared with the generic path
+# A page larger than this keeps the body its profile found: the comparison with the generic
+# path (trafilatura, superlinear in paragraphs) would cost more than the page is worth.
+COMPARE_MAX_CHARS = 2_000_000
 FAR_SHORTER = 2.0  # the generic body has this many times the words: the profile missed text
 
 
@@ -112,7 +115,7 @@ def extract_family(
     tree, html = view.tree, view.html
     extracted = extract_with_profile(tree, url, profile)
     if extracted is not None and (
-        _words(extracted) >= SHORT_BODY_WORDS
+        _words(extracted) >= SHORT_BODY_WORDS or len(html) > COMPARE_MAX_CHARS
         or _words(extracted) + _text_elsewhere(tree, profile) - len((extracted.lead or "").split())
         < FAR_SHORTER * _words(extracted)
     ):  # long enough, or no room on the page for a body FAR_SHORTER times longer

@@ -312,6 +312,8 @@ def _teaser_share(root: lhtml.HtmlElement, paragraphs: list[str]) -> float:
     starts = {norm_space(p)[:12] for p in paragraphs if len(p) >= 40}
     index: dict[str, lhtml.HtmlElement] = {}
     for el in root.iter("p", "div", "span", "h2", "h3", "li", "td"):
+        if len(el) > 4 * MAX_CARD_CHILDREN:  # a container, not a paragraph or a card
+            continue
         text = el.text_content()
         if 40 <= len(text) <= 1500 and norm_space(text.lstrip()[:60])[:12] in starts:
             index.setdefault(block_key(text), el)
@@ -324,7 +326,9 @@ def _teaser_share(root: lhtml.HtmlElement, paragraphs: list[str]) -> float:
             continue
         limit = 3 * len(para) + 400  # a teaser card: headline, summary, time, image
         for anc in list(el.iterancestors())[:3]:
-            if len(anc.text_content()) > limit:
+            # a card has a few children; reading a page-sized ancestor's text for every
+            # paragraph made this quadratic (a 1 MB page took 20 CPU-s)
+            if len(anc) > MAX_CARD_CHILDREN or len(anc.text_content()) > limit:
                 break
             anc_key = block_key(anc.text_content())
             if sum(k in anc_key for k in keys) > 1:
@@ -376,6 +380,16 @@ def apply_template(
 
 
 _TOO_SHORT = object()  # sentinel: this trafilatura run found too little text
+MAX_CARD_CHILDREN = 12  # a teaser card's element has at most this many children
+# Past this many <p> elements, trafilatura runs without its justext/readability rescue:
+# justext's neighbour search is quadratic in paragraphs (a 1 MB page of 3 500 paragraphs took
+# 36 CPU-s in it), and a page this long has its text in plain paragraphs. Real articles
+# hold tens to a few hundred.
+FAST_EXTRACTION_PARAGRAPHS = 1_000
+
+
+def _paragraph_count(view: PageView) -> int:
+    return sum(1 for _ in view.tree.iter("p"))
 
 
 def _trafilatura(view: PageView, precision: bool):  # noqa: ANN202 - trafilatura Document
@@ -385,6 +399,7 @@ def _trafilatura(view: PageView, precision: bool):  # noqa: ANN202 - trafilatura
             view.tree, url=view.url, include_comments=False, include_tables=True,
             include_images=True, with_metadata=True, deduplicate=False,
             favor_precision=precision, date_extraction_params=HTMLDATE_PARAMS,
+            fast=_paragraph_count(view) > FAST_EXTRACTION_PARAGRAPHS,
         )
     except Exception:  # noqa: BLE001 - trafilatura errors mean "nothing extractable"
         return None
