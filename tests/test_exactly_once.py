@@ -33,14 +33,7 @@ from tests.test_distributed import (  # noqa: F401 - fixtures: a throwaway redis
     redis_url,
 )
 
-SITE = "mic-current"  # the smallest fixture site: three articles, a listing, a feed
-
-
-@pytest.fixture
-def site(fixture_expected, tmp_path):
-    s = MisbehavingSite(SITE, fixture_expected[SITE], tmp_path)
-    yield s
-    s.stop()
+SITE = "mic-current"  # the `site` fixture (tests/conftest.py)
 
 
 def no_url_twice(out: Path | str) -> list[str]:
@@ -51,12 +44,23 @@ def no_url_twice(out: Path | str) -> list[str]:
     return present
 
 
+def next_run_completes(site: MisbehavingSite, out: Path, fault: str, test: str,
+                       after_fault: tuple[set[str], list[str]] | None = None) -> None:
+    """The run after the fault finishes the work: every article exactly once; reported."""
+    again = site.crawl(out)
+    assert again.returncode == 0, again.stderr[-3000:]
+    present = no_url_twice(out)
+    assert sorted(present) == sorted(site.urls()), "every article exactly once"
+    report(fault, site.urls(), present, test, after_fault)
+
+
 def texts(out: Path) -> dict[str, str]:
     rows = load(out).to_table(columns=["url", "text"]).to_pylist()
     return {canonical_url(r["url"]): r["text"] for r in rows}
 
 
 # -- 1. truncated bodies ----------------------------------------------------------------------
+@pytest.mark.e2e
 def test_truncated_gzip_bodies_are_retried_never_written(site, tmp_path):
     """A gzip body cut short (Content-Length of the cut body, or close-delimited) is a failed
     fetch: retried, and if never whole, neither written nor committed; next run gets it."""
@@ -176,6 +180,7 @@ def no_temp_files(out: Path) -> None:
     assert not left, f"temp files left: {left}"
 
 
+@pytest.mark.e2e
 def test_disk_full_mid_crawl_stops_at_once_in_one_line(site, small_disk):
     for i in range(30):
         site.add_article(f"disk-{i}")
@@ -191,14 +196,11 @@ def test_disk_full_mid_crawl_stops_at_once_in_one_line(site, small_disk):
     assert len(partial) < len(site.expected), "the disk did fill up"
 
     grow(small_disk)
-    again = site.crawl(out)
-    assert again.returncode == 0, again.stderr[-3000:]
-    present = no_url_twice(out)
-    assert sorted(present) == sorted(site.urls()), "every article exactly once"
-    report("disk full mid-crawl (800 kB tmpfs)", site.urls(), present,
-           "test_disk_full_mid_crawl_stops_at_once_in_one_line", after_fault)
+    next_run_completes(site, out, "disk full mid-crawl (800 kB tmpfs)",
+                       "test_disk_full_mid_crawl_stops_at_once_in_one_line", after_fault)
 
 
+@pytest.mark.e2e
 def test_disk_full_from_the_start_is_one_line(site, small_disk):
     out = small_disk / "out"
     out.mkdir()
@@ -209,12 +211,8 @@ def test_disk_full_from_the_start_is_one_line(site, small_disk):
     assert dataset_urls(out) == []
 
     grow(small_disk)
-    again = site.crawl(out)
-    assert again.returncode == 0, again.stderr[-3000:]
-    present = no_url_twice(out)
-    assert sorted(present) == sorted(site.urls()), "every article exactly once"
-    report("disk full from the start (full tmpfs)", site.urls(), present,
-           "test_disk_full_from_the_start_is_one_line")
+    next_run_completes(site, out, "disk full from the start (full tmpfs)",
+                       "test_disk_full_from_the_start_is_one_line")
 
 
 def test_every_exit_code_is_documented():
@@ -230,6 +228,7 @@ def test_every_exit_code_is_documented():
 
 
 # -- 3. kill -9 during a Parquet write --------------------------------------------------------
+@pytest.mark.e2e
 def test_kill9_mid_parquet_write_leaves_no_temp_file(site, tmp_path):
     """SIGKILL in the middle of a Parquet write leaves a partial dot-temp file; the next
     ``stats``, crawl and ``compact`` remove such leftovers (nobody holds their lock), and
@@ -308,6 +307,7 @@ def _wait_for(predicate, seconds: float = 60) -> None:
 
 
 # -- 4. a second SIGTERM --------------------------------------------------------------------
+@pytest.mark.e2e
 def test_second_sigterm_exits_3_with_a_truthful_summary(site, tmp_path):
     """The first SIGTERM starts the graceful close, which waits for a download held by a
     gate; the second stops at once. Exit 3; the summary and the stats file count only the
@@ -362,16 +362,12 @@ def test_second_sigterm_exits_3_with_a_truthful_summary(site, tmp_path):
     assert runs[0]["finish_reason"] == "shutdown_forced"
     assert runs[0].get("micnews/articles_written", 0) == len(partial)
     assert committed_urls(out) <= set(partial)
-
-    again = site.crawl(out)
-    assert again.returncode == 0, again.stderr[-3000:]
-    present = no_url_twice(out)
-    assert sorted(present) == sorted(site.urls()), "every article exactly once"
-    report("second SIGTERM (forced stop)", site.urls(), present,
-           "test_second_sigterm_exits_3_with_a_truthful_summary", after_fault)
+    next_run_completes(site, out, "second SIGTERM (forced stop)",
+                       "test_second_sigterm_exits_3_with_a_truthful_summary", after_fault)
 
 
 # -- 7. syndicated exact copies -----------------------------------------------------------------
+@pytest.mark.e2e
 def test_syndicated_exact_copies_are_each_their_own_row(fixture_expected, tmp_path):
     """Two sites carry the same articles (one copy's canonical link even names the
     original); crawled in one run, every URL is a row, and ``dedup`` points each copy's
@@ -427,6 +423,7 @@ def test_only_a_true_refetch_is_dropped():
 
 
 # -- 9. --refresh -------------------------------------------------------------------------------
+@pytest.mark.e2e
 def test_refresh_fetches_every_article_and_writes_only_edited_ones(site, tmp_path):
     """``--refresh`` fetches every known article again; one whose text changed gets a new
     row (a new version), an unchanged one is counted, not written twice."""
@@ -565,6 +562,7 @@ def test_distributed_kill9_never_writes_an_article_twice(request, site, tmp_path
 
 
 # -- 6. robots.txt before any request ------------------------------------------------------------
+@pytest.mark.e2e
 def test_no_request_leaves_before_robots_rules_are_known(site, tmp_path):
     """robots.txt (``Disallow: /admin/``) cannot be fetched at first (the connection is reset
     on both tries of the first attempt): Scrapy would then allow everything. The rules are
