@@ -292,21 +292,30 @@ def scrape(
 
 @app.command()
 def reclean(
-    source: Annotated[Path, typer.Option(
+    source: Annotated[str, typer.Option(
         "--from", help="Dataset folder whose warc/ to replay (or a folder of WARC files).")]
-        = Path("output"),
+        = "output",
     out: Annotated[str, typer.Option("--out", help="Dataset folder to write.")]
         = "output-reclean",
     workers: Annotated[int, typer.Option(help="Worker processes (0 = one per core).")] = 0,
 ) -> None:
     """Rebuild a dataset from the raw WARC archive with the current cleaners (no network)."""
+    from micnews.cleaners.storage import display, is_uri
     from micnews.crawler.reclean import reclean as run_reclean
     from micnews.crawler.reclean import warc_files
 
-    if not warc_files(source):
+    folder = Path(source)
+    if is_uri(source):  # kept whole: a Path would fold s3:// into s3:/
+        if not source.startswith("file://"):
+            raise fail(f"reclean --from reads a local folder only, not {display(source)}; "
+                       "copy its warc/ folder locally first (e.g. aws s3 sync)")
+        from urllib.parse import unquote, urlsplit
+
+        folder = Path(unquote(urlsplit(source).path))
+    if not warc_files(folder):
         raise fail(f"no WARC files under {source}")
     _check_writable(out, local_only="reclean")
-    summary = run_reclean(source, out, workers=workers or None)
+    summary = run_reclean(folder, out, workers=workers or None)
     table = Table(title="micnews reclean", show_header=False)
     for name, value in [("WARC files", summary.warc_files), ("pages", summary.pages),
                         ("articles written", summary.records),

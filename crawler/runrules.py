@@ -144,9 +144,9 @@ class RunRules:
             self.folder.rmdir()
 
 
-def unrecoverable_cause(exc: BaseException) -> str | None:
-    """"DNS lookup failed", "connection refused", "TLS handshake failed", or None for an
-    error a retry may mend (timeouts, resets)."""
+def unrecoverable_cause(exc: BaseException) -> tuple[str, str] | None:
+    """("DNS lookup failed" | "connection refused" | "TLS handshake failed", detail), or
+    None for an error a retry may mend (timeouts, resets)."""
     seen: list[BaseException] = []
     todo = [exc]
     while todo and len(seen) < 20:
@@ -159,13 +159,21 @@ def unrecoverable_cause(exc: BaseException) -> str | None:
     for e in seen:
         name, module = type(e).__name__, type(e).__module__
         if name in ("CannotResolveHostError", "DNSLookupError"):
-            return "DNS lookup failed"
+            return "DNS lookup failed", ""
         if name in ("DownloadConnectionRefusedError", "ConnectionRefusedError"):
-            return "connection refused"
+            return "connection refused", ""
         if module.startswith("OpenSSL") or "SSL" in name or "TLS" in name \
                 or "certificate" in str(e).lower():
-            return "TLS handshake failed"
+            return "TLS handshake failed", _openssl_reason(e)
     return None
+
+
+def _openssl_reason(e: BaseException) -> str:
+    """"wrong version number" from OpenSSL's [(lib, func, reason)] list, else the text."""
+    first = e.args[0] if e.args else None
+    if isinstance(first, list) and all(isinstance(t, tuple) and t for t in first):
+        return ", ".join(str(t[-1]) for t in first if t[-1])
+    return str(e).splitlines()[0][:160] if str(e) else ""
 
 
 class UnreachableSiteMiddleware:
@@ -190,12 +198,12 @@ class UnreachableSiteMiddleware:
 
     def process_exception(self, request: Request, exception: Exception) -> Any:
         site = site_of(request.url)
-        cause = None if site in self.answered else unrecoverable_cause(exception)
-        if cause is None:
+        found = None if site in self.answered else unrecoverable_cause(exception)
+        if found is None:
             return None
+        cause, detail = found
         host = urlsplit(request.url).hostname or site
-        detail = str(exception).splitlines()[0][:160] if cause.startswith("TLS") else ""
-        self.down.setdefault(site, (cause, host + (f" ({detail})" if detail else "")))
+        self.down.setdefault(site, (cause + (f" ({detail})" if detail else ""), host))
         self.crawler.stats.inc_value("micnews/unreachable")
         sites = self._sites()
         if sites and sites <= set(self.down) and not self.answered & sites:

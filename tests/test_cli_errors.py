@@ -153,3 +153,11 @@ def test_site_names_and_hosts_stay_inside_the_output_folder(tmp_path_factory, na
     lock = SiteLock(out, name).path
     assert lock.parent == out / "locks" and _inside(lock, out / "locks")
     assert lock.name not in (".lock", "..lock")
+
+
+def test_reclean_from_an_object_store_keeps_the_uri():
+    result = run_cli("reclean", "--from", "s3://bucket/prefix/data", "--out", "unused")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "error: reclean --from reads a local folder only, not s3://bucket/prefix/data; "
+        "copy its warc/ folder locally first (e.g. aws s3 sync)"]

@@ -63,6 +63,19 @@ def test_unreachable_site_is_one_line_fast_and_leaves_nothing(tmp_path, url, cau
     assert not out.exists() or list(out.iterdir()) == []
 
 
+def test_tls_failure_names_cause_and_host(tmp_path):
+    """https:// to a server that speaks plain HTTP: the handshake fails, once, one line."""
+    (tmp_path / "plain").mkdir()
+    out = tmp_path / "out"
+    with SiteServer(tmp_path / "plain") as plain:
+        result = run_cli("crawl", f"https://127.0.0.1:{plain.port}/", "--out", str(out))
+    assert result.returncode == 1, result.stderr[-3000:]
+    assert result.stderr.strip().splitlines() == [
+        "error: cannot reach 127.0.0.1: TLS handshake failed (wrong version number)"]
+    assert plain.requests == []  # no HTTP request was ever understood
+    assert not out.exists() or list(out.iterdir()) == []
+
+
 def test_scrapy_crawl_has_the_run_rules(tmp_path):
     out = tmp_path / "out"
     port = _free_port()
