@@ -205,6 +205,11 @@ class DatasetWriter:
         self.file_urls: dict[Path, tuple[list[str], list[str]]] = {}
         self._staged: list[Path] = []  # published, local copy kept until release()
 
+    @property
+    def buffered(self) -> int:
+        """Records written but not flushed yet."""
+        return len(self._buffer)
+
     def write(self, record: Record) -> None:
         """Add one record; flushes when the batch is full."""
         self._buffer.append(record)

@@ -54,6 +54,9 @@ DOWNLOADER_MIDDLEWARES = {
     "micnews.crawler.offsite.SiteOffsiteMiddleware": 50,
     "micnews.crawler.fetcherrors.FetchErrorMiddleware": 60,  # failures after retries: one line
     "micnews.crawler.incremental.IncrementalMiddleware": 90,  # before robots: known = free
+    # robots.txt rules known before any request to a site leaves, or no request (fail closed)
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "micnews.crawler.robots.RobotsFirstMiddleware": 100,
     "micnews.crawler.runrules.UnreachableSiteMiddleware": 570,  # before retries (550)
     "micnews.crawler.backoff.RetryBackoffMiddleware": 560,  # a retry waits 1, 2, 4… s first
     "micnews.crawler.warc.WarcWriterMiddleware": 580,  # after decompression (590)
@@ -92,6 +95,8 @@ MICNEWS_RETRY_BACKOFF = 1.0
 """Seconds before the first retry of a request, doubled for each next one."""
 MICNEWS_RETRY_BACKOFF_MAX = 30.0
 """Longest wait before a retry, in seconds."""
+MICNEWS_ROBOTS_ATTEMPTS = 3
+"""Fetches of a site's robots.txt (each with its retries) before its requests are dropped."""
 MICNEWS_RETRY_AFTER_MAX = 600.0
 """Longest ``Retry-After`` (429/503) honoured, in seconds."""
 MICNEWS_WARC_MAX_BYTES = 1024**3

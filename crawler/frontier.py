@@ -24,7 +24,9 @@ finished. :class:`ClaimingScheduler` closes that gap:
 A new request is added to the seen set and the queue in one Lua script too, so a kill
 cannot mark a URL seen without queueing it. A rescued request may be fetched a second
 time (its worker died after fetching it); an article already committed is then skipped
-by the crawl state, so no row is written twice.
+by the crawl state, and two workers holding one URL at once (a request and its retry copy,
+both requeued) write it once: the crawl state gives one writer per URL, named by its
+heartbeat key (:meth:`~micnews.crawler.state_redis.RedisCrawlState.claim_write`).
 
 The worker stops once the queue and every live worker's in-flight hash stayed empty for
 ``MICNEWS_REDIS_IDLE_SECONDS`` (checked on each heartbeat while the worker holds nothing).
@@ -156,6 +158,7 @@ class ClaimingScheduler(Scheduler):
         if not self.df:
             self.df = load_object(self.dupefilter_cls).from_spider(spider)
         self._beat()
+        self._name_writer()
         self.rescue_dead_workers()
         self._loop = task.LoopingCall(self._tick)
         self._loop.start(self.heartbeat_seconds, now=False)
@@ -180,6 +183,15 @@ class ClaimingScheduler(Scheduler):
         if self.stats:
             self.stats.set_value("micnews/redis_max_claims_per_site", self.max_claims)
         super().close(reason)
+
+    def _name_writer(self) -> None:
+        # the crawl state's one-writer-per-URL claims name this worker by its heartbeat key
+        # (a claim whose key expired belongs to a dead worker: see RedisCrawlState.claim_write)
+        from micnews.crawler.stateowner import state_of
+
+        state = state_of(self.crawler)
+        if state is not None and hasattr(state, "writer_key"):
+            state.writer_key = self._alive(self.worker)
 
     # -- queue -------------------------------------------------------------------------
     def enqueue_request(self, request: Request) -> bool:

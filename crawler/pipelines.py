@@ -23,7 +23,7 @@ from twisted.internet.defer import Deferred
 
 from micnews.cleaners import clean
 from micnews.cleaners.clean import learn_template, page_view, site_of
-from micnews.cleaners.dataset import DatasetWriter, sweep_temp_files
+from micnews.cleaners.dataset import DatasetWriter, data_files, sweep_temp_files
 from micnews.cleaners.pageview import PageView
 from micnews.cleaners.record import VN_TZ, NotArticle, Page, Record
 from micnews.cleaners.storage import locate
@@ -183,11 +183,16 @@ class SincePipeline:
 class DuplicatePipeline:
     """Drop a true re-fetch (the duplicate rule of :mod:`micnews.crawler.duplicates`, shared
     with ``micnews reclean``); syndicated copies are kept and counted as
-    ``micnews/exact_copies``."""
+    ``micnews/exact_copies``. In a distributed crawl, a record another worker is writing
+    (same URL) is dropped too (:meth:`_may_write`)."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
+        self.settings = crawler.settings
         self.rule = DuplicateRule()
+        # distributed crawl: one writer per URL across workers (see _may_write)
+        self.state = _state(crawler)
+        self.claim_write = getattr(self.state, "claim_write", None)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DuplicatePipeline:
@@ -200,9 +205,26 @@ class DuplicatePipeline:
         if verdict is Verdict.REFETCH:
             self.stats.inc_value("micnews/duplicates_dropped")
             raise DropItem(f"fetched twice, same text: {item.url}", log_level="DEBUG")
+        if not self._may_write(item):
+            self.stats.inc_value("micnews/written_by_another_worker")
+            raise DropItem(f"written by another worker: {item.url}", log_level="DEBUG")
         if verdict is Verdict.COPY:
             self.stats.inc_value("micnews/exact_copies")
         return item
+
+    def _may_write(self, item: Record) -> bool:
+        """Distributed: a retried, redirected or requeued request may be fetched by two
+        workers at once; only the first to claim the URL writes it (until it is committed,
+        when the crawl state answers). A claim held by a dead worker is taken over once
+        its files on disk are reconciled (it may have written the record before dying)."""
+        if self.claim_write is None:
+            return True
+        verdict = self.claim_write(item.url, item.content_hash)
+        if isinstance(verdict, str):
+            location = locate(self.settings.get("MICNEWS_OUT"))  # the dead writer's files
+            self.state.reconcile(data_files(location.out), location.filesystem)
+            verdict = self.claim_write(item.url, item.content_hash, take_over=verdict)
+        return verdict is True
 
 
 class ParquetPipeline:
@@ -272,8 +294,13 @@ class ParquetPipeline:
             self._commit()
 
     def _commit(self) -> None:
+        """Commit the URLs of each new file, then tell the frontier (``batch_committed``)
+        when every record passed so far is on disk, new files or not: an idle worker must
+        release its claims."""
         new_files = self.writer.files[self._committed:]
         if not new_files:
+            if not self.writer.buffered:
+                self.signals.send_catch_log(batch_committed)
             return
         self._last_flush = time.monotonic()
         for path in new_files:
@@ -290,4 +317,5 @@ class ParquetPipeline:
                 stop_for_disk_full(self.crawler, folder_of(exc, self.writer.location.staging),
                                    exc)
         self.writer.release()  # remote dataset: the uploaded files' local copies can go
-        self.signals.send_catch_log(batch_committed)
+        if not self.writer.buffered:
+            self.signals.send_catch_log(batch_committed)

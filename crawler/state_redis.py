@@ -8,7 +8,9 @@ Same contract as the SQLite :class:`micnews.crawler.state.CrawlState` (see
 * ``<prefix>:links:<url>`` set: the links a listing, feed or sitemap had;
 * ``<prefix>:files``       set: names of dataset files whose URLs are committed;
 * ``<prefix>:first:<key>`` string: the URL that first wrote a canonical URL or a content
-  hash — the cross-worker duplicate check (:meth:`RedisCrawlState.claim_first`).
+  hash (:meth:`RedisCrawlState.claim_first`);
+* ``<prefix>:writing:<url>`` string: the heartbeat key of the worker writing that URL's
+  record, until it is committed — one writer per URL (:meth:`RedisCrawlState.claim_write`).
 
 One Redis database (or prefix) serves one dataset: "committed" means "in that dataset".
 """
@@ -26,12 +28,32 @@ from micnews.crawler.state import commit_unknown_files
 FIELDS = ("kind", "etag", "last_modified", "lastmod", "content_hash", "committed", "fetched_at")
 
 
+# Who may write the record of a URL now (see RedisCrawlState.claim_write). KEYS: the URL's
+# writer key, its state hash; ARGV: this worker's alive key, the record's content hash,
+# the dead writer to take over from (or ""). 0 no (written with this text already, or a
+# live worker writes it), 1 yes, 2 its writer is dead (reconcile the dataset, ask again).
+CLAIM_WRITE = """
+local st = redis.call('HMGET', KEYS[2], 'kind', 'committed', 'content_hash')
+if st[1] == 'article' and st[2] == '1' and st[3] == ARGV[2] then return 0 end
+local owner = redis.call('GET', KEYS[1])
+if (not owner) or owner == ARGV[1] or owner == ARGV[3] then
+  redis.call('SET', KEYS[1], ARGV[1])
+  return 1
+end
+if redis.call('EXISTS', owner) == 1 then return 0 end
+return 2
+"""
+
+
 class RedisCrawlState:
     """Crawl memory in Redis; many workers read and write it at once."""
 
     def __init__(self, url: str, prefix: str = "micnews:state") -> None:
         self.redis = redis.Redis.from_url(url, decode_responses=True)
         self.prefix = prefix
+        # this worker's heartbeat key (set by the frontier): a writer is alive while it exists
+        self.writer_key: str | None = None
+        self._claim_write = self.redis.register_script(CLAIM_WRITE)
 
     def _url(self, url: str) -> str:
         return f"{self.prefix}:url:{url}"
@@ -85,6 +107,7 @@ class RedisCrawlState:
                 if content_hash:
                     values["content_hash"] = content_hash
                 pipe.hset(self._url(url), mapping=values)
+                pipe.delete(self._writer(url))  # written: the state answers from now on
             if file_name:
                 pipe.sadd(f"{self.prefix}:files", file_name)
             pipe.execute()
@@ -114,6 +137,25 @@ class RedisCrawlState:
         :func:`~micnews.crawler.state.commit_unknown_files`)."""
         return commit_unknown_files(self, self.redis.smembers(f"{self.prefix}:files"),
                                     dataset_files, filesystem)
+
+    def _writer(self, url: str) -> str:
+        return f"{self.prefix}:writing:{url}"
+
+    def claim_write(self, url: str, content_hash: str, take_over: str = "") -> bool | str:
+        """May this worker write the record of ``url`` with this text? One writer per URL
+        across workers until it is committed (a retried, redirected or requeued request
+        may be fetched by two workers at once): True yes; False no, a live worker is
+        writing it or it is committed with this text; a string: the key of its writer,
+        who died — pass it back as ``take_over`` once the dataset is reconciled (the dead
+        writer's file may be on disk). Without a heartbeat (:attr:`writer_key`) to tell the
+        living from the dead, always True."""
+        if self.writer_key is None:
+            return True
+        verdict = int(self._claim_write(keys=[self._writer(url), self._url(url)],
+                                        args=[self.writer_key, content_hash, take_over]))
+        if verdict == 2:
+            return self.redis.get(self._writer(url)) or ""
+        return verdict == 1
 
     def claim_first(self, key: str, url: str) -> bool:
         """True when ``url`` is the first page to write ``key`` (a canonical URL or a content

@@ -40,6 +40,17 @@ def fixture_expected() -> dict:
     return json.loads((SITES_DIR / "expected.json").read_text("utf-8"))
 
 
+@pytest.fixture
+def site(fixture_expected, tmp_path):
+    """The smallest fixture site (mic-current: three articles, a listing, a feed) copied
+    onto a server that misbehaves on command (tests/faultserver.py)."""
+    from tests.faultserver import MisbehavingSite
+
+    s = MisbehavingSite("mic-current", fixture_expected["mic-current"], tmp_path)
+    yield s
+    s.stop()
+
+
 def run_cli(*args: str, cwd: Path = ROOT, timeout: int = 300) -> subprocess.CompletedProcess:
     """Run the installed ``micnews`` command (through this interpreter) and capture its output."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "120"}

@@ -41,14 +41,7 @@ from tests.faultserver import (
 
 pytestmark = pytest.mark.e2e  # crawls or the micnews command in subprocesses
 
-SITE = "mic-current"  # the smallest fixture site: three articles, a listing, a feed
-
-
-@pytest.fixture
-def site(fixture_expected, tmp_path):
-    s = MisbehavingSite(SITE, fixture_expected[SITE], tmp_path)
-    yield s
-    s.stop()
+SITE = "mic-current"  # the `site` fixture (tests/conftest.py)
 
 
 def _one_line_error(result) -> None:
