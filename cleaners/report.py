@@ -61,12 +61,14 @@ RUN_KEYS = {
     "exit_code": "micnews/exit_code",
     "pages": "response_received_count",
     "articles_written": "micnews/articles_written",
-    "status_prefix": "downloader/response_status_count/",
+    "status_class_prefix": "micnews/status/",  # 2xx, 3xx, 404, other 4xx, 5xx (retries too)
+    "status_prefix": "downloader/response_status_count/",  # older runs: classes derived here
     "retries": "retry/count",
     "fetch_failed_prefix": "micnews/fetch_failed/",  # followed by the kind of failure
     "not_article_prefix": "micnews/not_article/",
     "robots": "robotstxt/forbidden",
     "offsite": "offsite/filtered",
+    "offsite_dropped": "micnews/offsite_dropped",  # redirects off the site, added to offsite
     "trap": "micnews/trap_dropped",
     "dataset_run_id": "micnews/dataset_run_id",  # the <id> of the run's part-<id>-… files
 }
@@ -208,6 +210,7 @@ def parse_run(name: str, stats: dict[str, Any], exit_rule: ExitRule | None = Non
     own rule, passed in by the caller), or None without one.
     """
     classes: Counter[str] = Counter()
+    recorded_classes: Counter[str] = Counter()
     reasons: Counter[str] = Counter()
     failed = 0
     for key, value in stats.items():
@@ -215,6 +218,8 @@ def parse_run(name: str, stats: dict[str, Any], exit_rule: ExitRule | None = Non
             continue
         if key.startswith(RUN_KEYS["fetch_failed_prefix"]):
             failed += int(value)
+        elif key.startswith(RUN_KEYS["status_class_prefix"]):
+            recorded_classes[key[len(RUN_KEYS["status_class_prefix"]):]] += int(value)
         elif key.startswith(RUN_KEYS["status_prefix"]):
             code = key[len(RUN_KEYS["status_prefix"]):]
             classes[f"{code[:1]}xx" if code[:1].isdigit() else code] += int(value)
@@ -233,9 +238,11 @@ def parse_run(name: str, stats: dict[str, Any], exit_rule: ExitRule | None = Non
             exit_rule(stats) if exit_rule else None),
         exit_code_recorded=recorded, pages=_int(stats, "pages"),
         articles_written=_int(stats, "articles_written"),
-        status_classes=dict(sorted(classes.items())), retries=_int(stats, "retries"),
+        status_classes=dict(sorted((recorded_classes or classes).items())),
+        retries=_int(stats, "retries"),
         fetch_failed=failed, not_articles=dict(reasons.most_common()),
-        drops={k: _int(stats, k) for k in ("robots", "offsite", "trap")},
+        drops={"robots": _int(stats, "robots"), "trap": _int(stats, "trap"),
+               "offsite": _int(stats, "offsite") + _int(stats, "offsite_dropped")},
         dataset_run_id=stats.get(RUN_KEYS["dataset_run_id"]),
     )
 

@@ -38,7 +38,8 @@ FONTS = ('"Be Vietnam Pro", "Noto Sans", "Segoe UI", Roboto, "Helvetica Neue", A
 PALETTE = ("#1f6feb", "#e5534b", "#2da44e", "#bf8700", "#8250df", "#1b7c83", "#cf222e",
            "#6e7781", "#0969da", "#9a6700", "#a475f9", "#3fb950")
 OTHER_COLOR = "#8c959f"  # the "other N sites" series
-STATUS_COLORS = {"2xx": "#2da44e", "3xx": "#1f6feb", "4xx": "#bf8700", "5xx": "#cf222e"}
+STATUS_COLORS = {"2xx": "#2da44e", "3xx": "#1f6feb", "404": "#d4a72c", "4xx": "#bf8700",
+                 "other 4xx": "#bf8700", "5xx": "#cf222e", "other": "#8c959f"}
 METHOD_COLORS = {"profile": "#2da44e", "profile+fallback": "#bf8700",
                  "generic_fallback": "#cf222e", "generic": "#8c959f"}
 STYLE_OPTIONS: dict[str, Any] = {

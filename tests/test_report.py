@@ -100,7 +100,9 @@ def fixture_dataset(out: Path) -> None:
     write_run(out, "20260111T010000-bbbb", {
         "start_time": str(RUN2), "finish_time": str(RUN2 + timedelta(minutes=10)),
         "finish_reason": "shutdown", "response_received_count": 4,
-        "downloader/response_status_count/200": 4, "micnews/exit_code": 3})
+        "downloader/response_status_count/200": 4, "micnews/exit_code": 3,
+        "micnews/status/2xx": 5, "micnews/status/404": 1,  # counted with the retried answers
+        "offsite/filtered": 2, "micnews/offsite_dropped": 1})
 
 
 def test_numbers_of_a_two_site_two_run_dataset(tmp_path):
@@ -137,6 +139,8 @@ def test_numbers_of_a_two_site_two_run_dataset(tmp_path):
     assert first.not_articles == {"no article body (listing or home page)": 5, "empty": 1}
     assert not first.exit_code_recorded and second.exit_code_recorded
     assert (second.exit_code, second.duration, second.retries) == (3, 600.0, 0)
+    assert second.status_classes == {"2xx": 5, "404": 1}  # the recorded classes win
+    assert second.drops["offsite"] == 3
 
 
 def test_files_written_before_the_extraction_column(tmp_path):

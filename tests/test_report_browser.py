@@ -91,8 +91,11 @@ def _truth(out: Path) -> dict[str, Counter]:
     status, reasons = Counter(), Counter()
     for path in sorted((out / "runs").glob("*.json")):
         stats = json.loads(path.read_text("utf-8"))
+        recorded = any(k.startswith("micnews/status/") for k in stats)  # classes by the crawl
         for key, value in stats.items():
-            if key.startswith("downloader/response_status_count/"):
+            if recorded and key.startswith("micnews/status/"):
+                status[(key.split("/", 2)[2],)] += value
+            elif not recorded and key.startswith("downloader/response_status_count/"):
                 status[(key.rsplit("/", 1)[1][0] + "xx",)] += value
             elif key.startswith("micnews/not_article/"):
                 reasons[(key.split("/", 2)[2],)] += value
