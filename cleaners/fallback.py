@@ -39,9 +39,6 @@ from micnews.cleaners.templates import SiteTemplate
 from micnews.cleaners.textnorm import norm_key
 
 SHORT_BODY_WORDS = 120  # a profile body shorter than this is compared with the generic path
-# A page larger than this keeps the body its profile found: the comparison with the generic
-# path (trafilatura, superlinear in paragraphs) would cost more than the page is worth.
-COMPARE_MAX_CHARS = 2_000_000
 FAR_SHORTER = 2.0  # the generic body has this many times the words: the profile missed text
 # A profile body is compared with the generic path only on pages up to this size: on a
 # page of megabytes a trafilatura pass takes minutes (justext), and a body the profile found
