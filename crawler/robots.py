@@ -33,21 +33,27 @@ class RobotsFirstMiddleware(RobotsTxtMiddleware):
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
-        self.attempts = max(1, crawler.settings.getint("MICNEWS_ROBOTS_ATTEMPTS", 3))
+        self.attempts = max(1, crawler.settings.getint("MICNEWS_ROBOTS_ATTEMPTS"))
         self._unknown: set[str] = set()  # sites whose rules stayed unknown this run
 
     async def robot_parser(self, request: Request) -> RobotParser | None:
         netloc = urlparse_cached(request).netloc
-        for _ in range(self.attempts if netloc not in self._unknown else 0):
+        down = False  # the site cannot be reached at all (DNS, refused, TLS): the run's own
+        for _ in range(self.attempts if netloc not in self._unknown else 0):  # error says so
+            unreachable = self._stats.get_value("micnews/unreachable", 0)
             parser = await super().robot_parser(request)
             if parser is not None:
                 return parser
             if netloc in self._parsers and self._parsers[netloc] is None:
                 del self._parsers[netloc]  # the fetch failed: the next await fetches again
+            if self._stats.get_value("micnews/unreachable", 0) > unreachable:
+                down = True
+                break
         if netloc not in self._unknown:
             self._unknown.add(netloc)
-            logger.warning("robots.txt of %s could not be fetched (%d tries): nothing is "
-                           "sent to that site this run", netloc, self.attempts)
+            logger.log(logging.INFO if down else logging.WARNING,
+                       "robots.txt of %s could not be fetched (%d tries): nothing is "
+                       "sent to that site this run", netloc, self.attempts)
         self._stats.inc_value("micnews/robots_unknown")
         raise IgnoreRequest(f"robots.txt of {netloc} unknown: {request.url} not sent")
 
