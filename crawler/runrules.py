@@ -11,7 +11,9 @@ failure, connection refused, TLS handshake), with one message naming cause and h
 
 from __future__ import annotations
 
+import fcntl
 import logging
+import os
 import shutil
 from contextlib import ExitStack
 from pathlib import Path
@@ -132,16 +134,50 @@ class RunRules:
             self._clean_up()
 
     def _clean_up(self) -> None:
-        """Remove what this run created in the output folder (it fetched nothing)."""
-        if self.folder is None or not self.folder.is_dir():
+        """Remove what this run created in the output folder (it fetched nothing).
+
+        The folder may be shared: distributed workers, or runs of other sites, write into
+        it at the same time, and a run refused by a site's lock starts while the holder is
+        writing. So nothing is removed in worker mode or while another run holds a lock
+        there, and an entry that holds dataset files (written by someone else, since this
+        run fetched nothing) is always kept."""
+        if self.folder is None or not self.folder.is_dir() or self.worker \
+                or locks_held(self.folder):
             return
         before = self.existed or set()
         for path in self.folder.iterdir():
-            if path.name not in before:
-                shutil.rmtree(path) if path.is_dir() and not path.is_symlink() \
-                    else path.unlink(missing_ok=True)
+            if path.name in before or holds_data(path):
+                continue
+            shutil.rmtree(path) if path.is_dir() and not path.is_symlink() \
+                else path.unlink(missing_ok=True)
         if self.existed is None and not any(self.folder.iterdir()):
             self.folder.rmdir()
+
+
+DATA_SUFFIXES = (".parquet", ".warc.gz", ".warc")  # what a run that fetched nothing never writes
+
+
+def holds_data(path: Path) -> bool:
+    """Whether ``path`` is, or holds, a dataset or archive file."""
+    if path.is_file():
+        return path.name.endswith(DATA_SUFFIXES)
+    return path.is_dir() and any(p.name.endswith(DATA_SUFFIXES) for p in path.rglob("*"))
+
+
+def locks_held(folder: Path) -> bool:
+    """Whether another process holds a site lock in ``folder/locks`` right now."""
+    for lock in (folder / "locks").glob("*.lock"):
+        try:
+            fd = os.open(lock, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        finally:
+            os.close(fd)  # closing drops a lock this probe may have taken
+    return False
 
 
 def unrecoverable_cause(exc: BaseException) -> tuple[str, str] | None:

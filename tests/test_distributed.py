@@ -300,14 +300,14 @@ def test_workers_claim_no_more_than_they_may_run_per_site(redis_url, sites, fixt
     workers: list[subprocess.Popen] = []
     try:
         _start_workers(redis_url, sites, out, workers, 3, *shared)
-        for w in workers:
-            _finish(w)
+        logs = [_finish(w) for w in workers]
     finally:
         stop.set()
         watcher.join(timeout=10)
         for w in workers:
             w.kill()
             w.wait()
+    assert (out / "articles").exists(), "\n=====\n".join(logs)
     assert sorted(_dataset_urls(out)) == sorted(_expected_urls(sites, fixture_expected))
     assert seen_max and max(seen_max.values()) <= limit, seen_max
     import json
