@@ -6,10 +6,12 @@ so the NukeViet profiles fire on any provincial host.
 
 from __future__ import annotations
 
+from collections.abc import Container
 from functools import cache
 from urllib.parse import urlsplit
 
 import cssselect
+from lxml import etree
 from lxml import html as lhtml
 
 from micnews.cleaners.profile import Profile, css, load_profiles
@@ -51,35 +53,47 @@ def required_names(selector: str) -> tuple[str, ...]:
     return tuple(names)
 
 
-def has_match(tree: lhtml.HtmlElement, selector: str, html: str | None = None) -> bool:
-    """Does ``selector`` match in ``tree``? With the page source ``html``, a selector whose
-    class names or ids do not occur in it is answered without walking the tree (most
-    markers of the other families: detection walked the whole tree once per marker)."""
-    if html is not None and not all(name in html for name in required_names(selector)):
+_CLASS_AND_ID_VALUES = etree.XPath("//@class | //@id", smart_strings=False)
+
+
+def class_and_id_names(tree: lhtml.HtmlElement) -> frozenset[str]:
+    """Every class name and id of the page (one C-speed pass over the tree): a CSS
+    selector needing a name not among them cannot match."""
+    return frozenset(name for value in _CLASS_AND_ID_VALUES(tree) for name in value.split())
+
+
+def has_match(
+    tree: lhtml.HtmlElement, selector: str, names: Container[str] | None = None
+) -> bool:
+    """Does ``selector`` match in ``tree``? With the page's class names and ids
+    (:func:`class_and_id_names`), a selector needing one the page lacks is answered
+    without walking the tree (most markers of the other families: detection walked the
+    whole tree once per marker)."""
+    if names is not None and not all(name in names for name in required_names(selector)):
         return False
     return bool(css(selector)(tree))
 
 
 def score_profile(
-    tree: lhtml.HtmlElement, host: str, profile: Profile, html: str | None = None,
-    generator: str | None = None,
+    tree: lhtml.HtmlElement, host: str, profile: Profile,
+    names: Container[str] | None = None, generator: str | None = None,
 ) -> float:
     """How strongly the page looks like ``profile`` (0 means not at all).
 
-    ``html`` (the source ``tree`` was parsed from) and ``generator`` only save work.
+    ``names`` (:func:`class_and_id_names`) and ``generator`` only save work.
     """
     det = profile.detect
     if generator is None:
         generator = generator_of(tree)
     gen_match = bool(det.generator and generator and det.generator.search(generator))
-    found = sum(1 for sel in det.markers if has_match(tree, sel, html))
+    found = sum(1 for sel in det.markers if has_match(tree, sel, names))
     if gen_match and det.generator_decides:
         score = 100.0 + found
     elif found + (1 if gen_match else 0) >= det.min_markers:
         score = float(found + (1 if gen_match else 0))
     else:
         # a listing / home page of the family: weak, below any article-page evidence
-        listed = sum(1 for sel in det.listing if has_match(tree, sel, html))
+        listed = sum(1 for sel in det.listing if has_match(tree, sel, names))
         if not det.listing or listed < det.listing_min:
             return 0.0
         score = listed / 10
@@ -88,16 +102,18 @@ def score_profile(
     return score
 
 
-def detect_family(tree: lhtml.HtmlElement, url: str, html: str | None = None) -> Profile | None:
+def detect_family(tree: lhtml.HtmlElement, url: str) -> Profile | None:
     """The best-matching profile for this page, or None (generic path).
 
-    ``html``, the source the tree was parsed from, lets absent markers be skipped cheaply.
+    The page's class names and ids, read from the tree once, let the markers of other
+    families be ruled out without matching them.
     """
+    names = class_and_id_names(tree)
     host = (urlsplit(url).hostname or "").lower()
     generator = generator_of(tree)
     best: tuple[float, Profile] | None = None
     for profile in load_profiles():
-        score = score_profile(tree, host, profile, html, generator)
+        score = score_profile(tree, host, profile, names, generator)
         if score > 0 and (best is None or score > best[0]):
             best = (score, profile)
     return best[1] if best else None

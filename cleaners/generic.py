@@ -22,11 +22,12 @@ from lxml import html as lhtml
 from micnews.cleaners.attachments import attachments_in_text
 from micnews.cleaners.boilerplate import strip_boilerplate
 from micnews.cleaners.dates import (
-    HTMLDATE_PARAMS,
     date_from_html,
+    htmldate_raw,
     parse_iso_datetime,
     parse_vn_datetime,
 )
+from micnews.cleaners.pagemeta import PageMeta, page_metadata
 from micnews.cleaners.pageview import DEFAULT_LIMITS, PageView, view_of_html
 from micnews.cleaners.record import Extracted, Image
 from micnews.cleaners.templates import MAX_TEMPLATE_SHARE, SiteTemplate, block_key
@@ -348,10 +349,15 @@ def _teaser_share(root: lhtml.HtmlElement, paragraphs: list[str]) -> float:
     return teaser / total if total else 0.0
 
 
-def _page_captions(root: lhtml.HtmlElement) -> set[str]:
+_CAPTION_MARKUP = re.compile("caption", re.IGNORECASE)
+
+
+def _page_captions(view: PageView) -> set[str]:
     """Keys of the page's figure captions (``figcaption``, ``*caption*`` classes)."""
-    keys = set()
-    for el in root.xpath(
+    keys: set[str] = set()
+    if not _CAPTION_MARKUP.search(view.html):  # no such markup: no tree walk
+        return keys
+    for el in view.tree.xpath(
         "//figcaption | //*[contains(translate(@class,'CAPTION','caption'),'caption')]"
     ):
         text = _visible_text(el)
@@ -394,18 +400,34 @@ MAX_CARD_CHILDREN = 12  # a teaser card's element has at most this many children
 FAST_EXTRACTION_PARAGRAPHS = 1_000
 
 
+# trafilatura's passes, (favor_precision, fast), until one gives an article: its fast mode
+# (no readability/justext comparison) first — half the cost, and the same text on most
+# pages — then the full comparison when the fast text is too short or looks suspect, then
+# the full comparison without favor_precision.
+EXTRACTION_PASSES = ((True, True), (True, False), (False, False))
+RESCUE_BELOW_CHARS = 1000
+
+
+def _needs_rescue(result: object) -> bool:
+    """Should the fast pass's article be checked against the full comparison?"""
+    if not isinstance(result, Extracted):
+        return False
+    return sum(len(p) for p in result.paragraphs) < RESCUE_BELOW_CHARS
+
+
 def _paragraph_count(view: PageView) -> int:
     return sum(1 for _ in view.tree.iter("p"))
 
 
-def _trafilatura(view: PageView, precision: bool):  # noqa: ANN202 - trafilatura Document
-    """trafilatura over our tree (it copies it); its htmldate call uses our date options."""
+def _trafilatura(view: PageView, precision: bool, fast: bool):  # noqa: ANN202 - Document
+    """trafilatura's text extraction over our tree (it copies it); the metadata is read
+    apart (:mod:`micnews.cleaners.pagemeta`)."""
     try:
         return trafilatura.bare_extraction(
             view.tree, url=view.url, include_comments=False, include_tables=True,
-            include_images=True, with_metadata=True, deduplicate=False,
-            favor_precision=precision, date_extraction_params=HTMLDATE_PARAMS,
-            fast=_paragraph_count(view) > FAST_EXTRACTION_PARAGRAPHS,
+            include_images=True, with_metadata=False, deduplicate=False,
+            favor_precision=precision,
+            fast=fast or _paragraph_count(view) > FAST_EXTRACTION_PARAGRAPHS,
         )
     except Exception:  # noqa: BLE001 - trafilatura errors mean "nothing extractable"
         return None
@@ -437,12 +459,13 @@ def extract_generic_or_reason(
         return "unparsable html"
     if len(view.html) > DEFAULT_LIMITS.generic_max_chars:
         return f"too large for the generic path: {len(view.html)} characters"
-    for precision in (True, False):
-        doc = _trafilatura(view, precision)
+    meta = page_metadata(view)
+    for precision, fast in EXTRACTION_PASSES:
+        doc = _trafilatura(view, precision, fast)
         if doc is None or getattr(doc, "body", None) is None:
             continue
-        result = _from_document(doc, view, template, is_article)
-        if result is not _TOO_SHORT:
+        result = _from_document(doc, meta, view, template, is_article)
+        if result is not _TOO_SHORT and not (fast and _needs_rescue(result)):
             return result  # type: ignore[return-value]
     return "no article text"
 
@@ -637,8 +660,8 @@ def clean_authors(raw: str | None, view: PageView) -> str | None:
     return "; ".join(out) or None
 
 
-def _from_document(doc, view: PageView, template: SiteTemplate | None,  # noqa: ANN001,ANN202
-                   is_article: bool = False):
+def _from_document(doc, meta: PageMeta, view: PageView,  # noqa: ANN001,ANN202
+                   template: SiteTemplate | None, is_article: bool = False):
     """Extracted from one trafilatura result; a reason for a page that is not an article,
     _TOO_SHORT for too little text. ``is_article`` skips the static-page evidence check."""
     root = view.tree
@@ -646,10 +669,10 @@ def _from_document(doc, view: PageView, template: SiteTemplate | None,  # noqa: 
     paragraphs, images, byline, captions = paragraphs_and_images(doc.body, view.base_url)
     if captions:
         removed["captions"] = captions
-    title = find_title(view, norm_space(doc.title or "") or None)
+    title = find_title(view, norm_space(meta.title or "") or None)
     published = find_published(view, paragraphs)
 
-    captions_on_page = _page_captions(root)
+    captions_on_page = _page_captions(view)
     loose = [p for p in paragraphs if block_key(p) in captions_on_page]
     if loose:  # captions trafilatura kept without their image
         paragraphs = [p for p in paragraphs if p not in loose]
@@ -680,8 +703,9 @@ def _from_document(doc, view: PageView, template: SiteTemplate | None,  # noqa: 
         return "listing: the main text is mostly link text"
     if _teaser_share(root, paragraphs) > MAX_LINKED_SHARE:
         return "listing: the main text is mostly teaser summaries"
-    if published is None and doc.date:  # htmldate, run by trafilatura on our tree
-        published = date_from_html(root, view.url, raw=doc.date)
+    if published is None:  # htmldate on our tree, only when the page's own markup has none
+        raw = htmldate_raw(root, view.url)
+        published = date_from_html(root, view.url, raw=raw) if raw else None
     reason = None if is_article else not_article_reason(view, links, paragraphs,
                                                         published is not None)
     if reason:
@@ -693,7 +717,7 @@ def _from_document(doc, view: PageView, template: SiteTemplate | None,  # noqa: 
         removed["link_lines"] = n
 
     lead = find_lead(view, paragraphs, title)
-    author = clean_authors(norm_space(doc.author or "") or byline, view)
+    author = clean_authors(norm_space(meta.author or "") or byline, view)
     return Extracted(
         title=title,
         lead=lead,
@@ -702,7 +726,7 @@ def _from_document(doc, view: PageView, template: SiteTemplate | None,  # noqa: 
         published_at=published,
         images=images,
         attachments=attachments_in_text(root, paragraphs, view.base_url),
-        tags=_tags(doc.tags or []),
+        tags=_tags(meta.tags),
         canonical_url=view.canonical,
         language=view.language,
         removed=removed,

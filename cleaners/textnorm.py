@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Invisible characters that editors and inline tags leave inside words: drop them.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
@@ -39,6 +40,12 @@ def norm_space(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+# The cleaning steps compare the same paragraphs and link texts many times per page (title,
+# captions, template, link and teaser checks): the key of a text is computed once.
+NORM_KEY_CACHE = 65_536
+
+
+@lru_cache(maxsize=NORM_KEY_CACHE)
 def norm_key(text: str) -> str:
     """Comparison key: NFC, :func:`norm_space`, casefold, one kind of dash, quote and ellipsis,
     no spaces inside brackets, before punctuation or around dashes, no trailing
