@@ -306,6 +306,26 @@ def _drop_link_lines(links: dict[str, int], paragraphs: list[str]) -> tuple[list
     return kept, len(paragraphs) - len(kept)
 
 
+def _text_start(el: lhtml.HtmlElement, size: int = 60) -> str:
+    """The first ``size`` characters of ``el``'s text, leading space dropped, read lazily
+    (down the first children, then chunk by chunk): the whole text of every element of a
+    page is a subtree walk per element."""
+    text, node = "", el
+    while True:
+        text = (text + (node.text or "")).lstrip()
+        if len(text) >= size:
+            return text[:size]
+        if not len(node):
+            break
+        node = node[0]
+    text = ""
+    for chunk in el.itertext():
+        text = (text + chunk).lstrip()
+        if len(text) >= size:
+            break
+    return text[:size]
+
+
 def _teaser_share(root: lhtml.HtmlElement, paragraphs: list[str]) -> float:
     """Share of the text's characters in teaser summaries: paragraphs whose small
     enclosing card also holds a headline link (listing pages whose summaries trafilatura
@@ -316,8 +336,10 @@ def _teaser_share(root: lhtml.HtmlElement, paragraphs: list[str]) -> float:
     for el in root.iter("p", "div", "span", "h2", "h3", "li", "td"):
         if len(el) > 4 * MAX_CARD_CHILDREN:  # a container, not a paragraph or a card
             continue
+        if norm_space(_text_start(el))[:12] not in starts:
+            continue
         text = el.text_content()
-        if 40 <= len(text) <= 1500 and norm_space(text.lstrip()[:60])[:12] in starts:
+        if 40 <= len(text) <= 1500:
             index.setdefault(block_key(text), el)
     total = teaser = 0
     para_els = {index[k] for k in (block_key(p) for p in paragraphs if len(p) >= 40)
@@ -349,17 +371,20 @@ def _teaser_share(root: lhtml.HtmlElement, paragraphs: list[str]) -> float:
     return teaser / total if total else 0.0
 
 
-_CAPTION_MARKUP = re.compile("caption", re.IGNORECASE)
+# contains() in three spellings: translate() on every element's class cost a tree walk in
+# Python-called string functions
+_CAPTION_ELEMENTS = etree.XPath(
+    "//figcaption | //*[contains(@class, 'caption') or contains(@class, 'Caption') or "
+    "contains(@class, 'CAPTION')]"
+)
 
 
 def _page_captions(view: PageView) -> set[str]:
     """Keys of the page's figure captions (``figcaption``, ``*caption*`` classes)."""
     keys: set[str] = set()
-    if not _CAPTION_MARKUP.search(view.html):  # no such markup: no tree walk
+    if "caption" not in view.html_lower:  # no such markup: no tree walk
         return keys
-    for el in view.tree.xpath(
-        "//figcaption | //*[contains(translate(@class,'CAPTION','caption'),'caption')]"
-    ):
+    for el in _CAPTION_ELEMENTS(view.tree):
         text = _visible_text(el)
         if 0 < len(text) <= 600:
             keys.add(block_key(text))

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from lxml import etree
 from lxml import html as lhtml
 from trafilatura.json_metadata import normalize_authors
 from trafilatura.metadata import (
@@ -24,18 +25,14 @@ from trafilatura.metadata import (
     extract_title,
 )
 from trafilatura.utils import trim
-from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
 from micnews.cleaners.pageview import PageView
 
 # Every attribute value or tag that trafilatura's author XPaths test contains one of these
-# (case-insensitively): a page without any has no byline markup, and the XPaths (regex
-# tests run on every element) are not evaluated.
-_BYLINE_HINT = re.compile(
-    r"author|byl|bbl|username|zuozhe|bianji|xiaobian|channel-name|submitted-by|posted-by|"
-    r"rel=.?me|screenname|writer",
-    re.IGNORECASE,
-)
+# (lower-cased): a page without any has no byline markup, and no element is looked at.
+BYLINE_HINTS = ("author", "byl", "bbl", "username", "zuozhe", "bianji", "xiaobian",
+                "channel-name", "submitted-by", "posted-by", "journalist", "screenname",
+                "writer")
 # trafilatura's extract_metainfo bound for author candidates
 _AUTHOR_MAX_CHARS = 120
 
@@ -49,20 +46,98 @@ class PageMeta:
     tags: list[str] = field(default_factory=list)
 
 
-def author_in_markup(tree: lhtml.HtmlElement) -> str | None:
-    """The first byline element trafilatura's author XPaths find, outside comments,
-    sidebars, figures and date elements (its discard list), as trafilatura normalises it.
+# trafilatura's author XPaths (xpaths.AUTHOR_XPATHS) and what it prunes first
+# (AUTHOR_DISCARD_XPATHS), as data for one pass over the elements that carry attributes:
+# its XPaths run a regex callback on every element of the tree, three times over.
+_HAS_ATTRIBUTES = etree.XPath(
+    "//*[@class or @id or @rel or @itemprop or @data-testid or @data-component] | //author"
+)
+_TIERS = (
+    {  # specific and almost specific
+        "tags": frozenset("a address div link p span strong".split()),
+        "exact": {"rel": ("author",), "id": ("author",), "class": ("author",),
+                  "itemprop": ("author name",), "data-testid": ("AuthorCard", "AuthorURL")},
+        "contains": {},
+        "search": {"class": re.compile("author-?name|AuthorName|authorName")},
+    },
+    {  # almost generic and generic
+        "tags": frozenset("a div h3 h4 p span".split()),
+        "exact": {"class": ("byline", "username", "byl", "BBL")},
+        "contains": {"itemprop": "author"},
+        "search": {"id": re.compile("author|zuozhe|bianji|xiaobian"),
+                   "class": re.compile("author|channel-name|zuozhe|bianji|xiaobian|"
+                                       "submitted-by|posted-by|journalist-name")},
+    },
+    {  # last resort: any element
+        "tags": None,
+        "exact": {},
+        "contains": {"data-component": "Byline", "itemprop": "author"},
+        "search": {"id": re.compile("[Aa]uthor"),
+                   "class": re.compile("[Aa]uthor|screenname|writer|[Bb]yline")},
+    },
+)
+_DISCARD_TAGS = frozenset(("time", "figure"))
+_DISCARD_IF = {
+    "tags": frozenset("a div section span".split()),
+    "exact": {"id": ("comments",), "class": ("comments", "title", "date")},
+    "contains": {"data-component": "Figure"},
+    "search": {"id": re.compile("^comments|comment-?list|ProductReviews"),
+               "class": re.compile(
+                   "^[Cc]omments|commentlist|comments-list|sidebar|is-hidden|quote|"
+                   "embedly-instagram|article-(?:share|support)|print|category|meta-date|"
+                   "meta-reviewer")},
+}
 
-    The same rules as ``trafilatura.metadata.extract_author`` without deep-copying and
-    pruning the tree: an element inside a discarded one is skipped instead."""
-    discarded: set | None = None  # computed once a candidate needs it
-    for xpath in AUTHOR_XPATHS:
-        for el in xpath(tree):
-            if discarded is None:
-                discarded = {el for xpath in AUTHOR_DISCARD_XPATHS for el in xpath(tree)}
-            if el in discarded or (discarded and any(a in discarded for a in el.iterancestors())):
+
+def _matches(el: lhtml.HtmlElement, rule: dict) -> bool:
+    if rule["tags"] is not None and el.tag not in rule["tags"]:
+        return False
+    get = el.get
+    return (
+        any(get(attr) in values for attr, values in rule["exact"].items())
+        or any(word in (get(attr) or "") for attr, word in rule["contains"].items())
+        or any(pattern.search(get(attr) or "") for attr, pattern in rule["search"].items())
+    )
+
+
+def _discarded(el: lhtml.HtmlElement) -> bool:
+    return el.tag in _DISCARD_TAGS or _matches(el, _DISCARD_IF)
+
+
+def _text_outside_discarded(el: lhtml.HtmlElement) -> str:
+    """``el``'s text as trafilatura reads it after pruning (tails of pruned children kept)."""
+    parts: list[str] = []
+
+    def walk(node: lhtml.HtmlElement) -> None:
+        if node.text:
+            parts.append(node.text)
+        for child in node:
+            if isinstance(child.tag, str) and not _discarded(child):
+                walk(child)
+            if child.tail:
+                parts.append(child.tail)
+
+    walk(el)
+    return trim(" ".join(parts))
+
+
+def author_in_markup(tree: lhtml.HtmlElement) -> str | None:
+    """The byline trafilatura's ``extract_author`` finds (its XPaths in their order, outside
+    comments, sidebars, figures and date elements), as trafilatura normalises it; without
+    deep-copying and pruning the tree."""
+    tiers: list[list[lhtml.HtmlElement]] = [[] for _ in _TIERS]
+    for el in _HAS_ATTRIBUTES(tree):  # each element under the first XPath it matches
+        for rank, rule in enumerate(_TIERS):
+            if (el.tag == "author" and rank == 0) or _matches(el, rule):
+                tiers[rank].append(el)
+                break
+    # (an element a later XPath finds again was already refused: validity does not
+    # depend on the XPath)
+    for candidates in tiers:
+        for el in candidates:
+            if _discarded(el) or any(_discarded(a) for a in el.iterancestors()):
                 continue
-            text = trim(" ".join(el.itertext()))
+            text = _text_outside_discarded(el)
             if text and 2 < len(text) < _AUTHOR_MAX_CHARS:
                 return normalize_authors(None, text)
     return None
@@ -80,6 +155,10 @@ def page_metadata(view: PageView) -> PageMeta:
     except Exception:  # noqa: BLE001,S110 - malformed JSON-LD: the meta tags stand
         pass
     title = doc.title or extract_title(tree)
-    author = doc.author or (author_in_markup(tree) if _BYLINE_HINT.search(view.html) else None)
-    tags = list(doc.tags or []) or extract_catstags("tag", tree)
+    author = doc.author
+    if not author and any(hint in view.html_lower for hint in BYLINE_HINTS):
+        author = author_in_markup(tree)
+    tags = list(doc.tags or [])
+    if not tags and "/tag" in view.html:  # its tag links all have /tag/, /tags/ in the href
+        tags = extract_catstags("tag", tree)
     return PageMeta(title, author, tags)

@@ -145,6 +145,12 @@ class PageView:
     def html(self) -> str:
         return self.decoded.html
 
+    @cached_property
+    def html_lower(self) -> str:
+        """The source lower-cased: cheap "does the markup mention X at all" checks that
+        spare a tree walk (caption classes, byline markup)."""
+        return self.html.lower()
+
     def reparsed(self) -> PageView:
         """The same page with a fresh tree (after a step that edits its tree)."""
         tree = parse_html(self.html)
