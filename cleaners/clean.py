@@ -112,7 +112,7 @@ def _clean(page: Page, template: SiteTemplate | None, removed: Counter[str],
     tree = view.tree
 
     # 3. site family from the page itself, then the profile path
-    profile = detect_family(tree, url)
+    profile = detect_family(tree, url, view.class_and_id_names)
     family, extractor, extraction = "generic", GENERIC_EXTRACTOR, "generic"
     extracted: Extracted | None = None
     markers: Markers | None = None

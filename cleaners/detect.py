@@ -11,7 +11,6 @@ from functools import cache
 from urllib.parse import urlsplit
 
 import cssselect
-from lxml import etree
 from lxml import html as lhtml
 
 from micnews.cleaners.profile import Profile, css, load_profiles
@@ -53,20 +52,11 @@ def required_names(selector: str) -> tuple[str, ...]:
     return tuple(names)
 
 
-_CLASS_AND_ID_VALUES = etree.XPath("//@class | //@id", smart_strings=False)
-
-
-def class_and_id_names(tree: lhtml.HtmlElement) -> frozenset[str]:
-    """Every class name and id of the page (one C-speed pass over the tree): a CSS
-    selector needing a name not among them cannot match."""
-    return frozenset(name for value in _CLASS_AND_ID_VALUES(tree) for name in value.split())
-
-
 def has_match(
     tree: lhtml.HtmlElement, selector: str, names: Container[str] | None = None
 ) -> bool:
     """Does ``selector`` match in ``tree``? With the page's class names and ids
-    (:func:`class_and_id_names`), a selector needing one the page lacks is answered
+    (:attr:`PageView.class_and_id_names`), a selector needing one the page lacks is answered
     without walking the tree (most markers of the other families: detection walked the
     whole tree once per marker)."""
     if names is not None and not all(name in names for name in required_names(selector)):
@@ -80,7 +70,7 @@ def score_profile(
 ) -> float:
     """How strongly the page looks like ``profile`` (0 means not at all).
 
-    ``names`` (:func:`class_and_id_names`) and ``generator`` only save work.
+    ``names`` (:attr:`PageView.class_and_id_names`) and ``generator`` only save work.
     """
     det = profile.detect
     if generator is None:
@@ -102,13 +92,14 @@ def score_profile(
     return score
 
 
-def detect_family(tree: lhtml.HtmlElement, url: str) -> Profile | None:
+def detect_family(
+    tree: lhtml.HtmlElement, url: str, names: Container[str] | None = None
+) -> Profile | None:
     """The best-matching profile for this page, or None (generic path).
 
-    The page's class names and ids, read from the tree once, let the markers of other
-    families be ruled out without matching them.
+    ``names``, the page's class names and ids (:attr:`PageView.class_and_id_names`), let
+    the markers of other families be ruled out without matching them.
     """
-    names = class_and_id_names(tree)
     host = (urlsplit(url).hostname or "").lower()
     generator = generator_of(tree)
     best: tuple[float, Profile] | None = None

@@ -373,20 +373,25 @@ def _teaser_share(root: lhtml.HtmlElement, paragraphs: list[str]) -> float:
     return teaser / total if total else 0.0
 
 
-# contains() in three spellings: translate() on every element's class cost a tree walk in
-# Python-called string functions
-_CAPTION_ELEMENTS = etree.XPath(
-    "//figcaption | //*[contains(@class, 'caption') or contains(@class, 'Caption') or "
-    "contains(@class, 'CAPTION')]"
-)
+_FIGCAPTIONS = etree.XPath("//figcaption")
+
+
+def _caption_elements(view: PageView) -> list[lhtml.HtmlElement]:
+    """``figcaption`` elements and elements of a ``*caption*`` class (any case): the class
+    names the page has say which spellings to look for (translate() on every element's
+    class in one XPath cost a callback per element)."""
+    spellings = sorted({n[i:i + 7] for n in view.class_and_id_names
+                        for i in range(len(n) - 6) if n[i:i + 7].lower() == "caption"})
+    if not spellings:
+        return _FIGCAPTIONS(view.tree)
+    tests = " or ".join(f"contains(@class, '{s}')" for s in spellings)
+    return view.tree.xpath(f"//figcaption | //*[{tests}]")
 
 
 def _page_captions(view: PageView) -> set[str]:
     """Keys of the page's figure captions (``figcaption``, ``*caption*`` classes)."""
     keys: set[str] = set()
-    if "caption" not in view.html_lower:  # no such markup: no tree walk
-        return keys
-    for el in _CAPTION_ELEMENTS(view.tree):
+    for el in _caption_elements(view):
         text = _visible_text(el)
         if 0 < len(text) <= 600:
             keys.add(block_key(text))

@@ -14,25 +14,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from lxml import etree
 from lxml import html as lhtml
+from trafilatura.baseline import block_text
 from trafilatura.json_metadata import normalize_authors
 from trafilatura.metadata import (
     examine_meta,
-    extract_catstags,
     extract_meta_json,
     extract_title,
 )
-from trafilatura.utils import trim
+from trafilatura.utils import line_processing, trim
 
 from micnews.cleaners.pageview import PageView
 
-# Every attribute value or tag that trafilatura's author XPaths test contains one of these
-# (lower-cased): a page without any has no byline markup, and no element is looked at.
-BYLINE_HINTS = ("author", "byl", "bbl", "username", "zuozhe", "bianji", "xiaobian",
-                "channel-name", "submitted-by", "posted-by", "journalist", "screenname",
-                "writer")
 # trafilatura's extract_metainfo bound for author candidates
 _AUTHOR_MAX_CHARS = 120
 
@@ -49,9 +45,31 @@ class PageMeta:
 # trafilatura's author XPaths (xpaths.AUTHOR_XPATHS) and what it prunes first
 # (AUTHOR_DISCARD_XPATHS), as data for one pass over the elements that carry attributes:
 # its XPaths run a regex callback on every element of the tree, three times over.
-_HAS_ATTRIBUTES = etree.XPath(
-    "//*[@class or @id or @rel or @itemprop or @data-testid or @data-component] | //author"
-)
+# C-speed superset of the elements any rule below can match (the rules then run in Python
+# on these few): every class/id word the rules test, as contains(), and the attributes
+# they read; only what occurs in the page's source goes into the XPath.
+_BYLINE_CLASS_WORDS = ("uthor", "byl", "Byline", "BBL", "username", "zuozhe", "bianji",
+                       "xiaobian", "channel-name", "submitted-by", "posted-by",
+                       "journalist-name", "screenname", "writer")
+_BYLINE_ID_WORDS = ("uthor", "zuozhe", "bianji", "xiaobian")
+_BYLINE_ATTRIBUTES = ("itemprop", "data-testid", "data-component")
+
+
+@lru_cache(maxsize=256)
+def _xpath(expression: str) -> etree.XPath:
+    return etree.XPath(expression)
+
+
+def _byline_candidates(view: PageView) -> list[lhtml.HtmlElement]:
+    names = view.class_and_id_names
+    words = [w for w in _BYLINE_CLASS_WORDS if any(w in n for n in names)]
+    tests = [f"@{name}" for name in _BYLINE_ATTRIBUTES] + ["@rel='author'"]
+    tests += [f"contains(@class, '{w}')" for w in words]
+    tests += [f"contains(@id, '{w}')" for w in _BYLINE_ID_WORDS
+              if any(w in n for n in names)]
+    return _xpath(f"//*[{' or '.join(tests)}] | //author")(view.tree)
+
+
 _TIERS = (
     {  # specific and almost specific
         "tags": frozenset("a address div link p span strong".split()),
@@ -121,12 +139,12 @@ def _text_outside_discarded(el: lhtml.HtmlElement) -> str:
     return trim(" ".join(parts))
 
 
-def author_in_markup(tree: lhtml.HtmlElement) -> str | None:
+def author_in_markup(view: PageView) -> str | None:
     """The byline trafilatura's ``extract_author`` finds (its XPaths in their order, outside
     comments, sidebars, figures and date elements), as trafilatura normalises it; without
     deep-copying and pruning the tree."""
     tiers: list[list[lhtml.HtmlElement]] = [[] for _ in _TIERS]
-    for el in _HAS_ATTRIBUTES(tree):  # each element under the first XPath it matches
+    for el in _byline_candidates(view):  # each element under the first XPath it matches
         for rank, rule in enumerate(_TIERS):
             if (el.tag == "author" and rank == 0) or _matches(el, rule):
                 tiers[rank].append(el)
@@ -143,6 +161,30 @@ def author_in_markup(tree: lhtml.HtmlElement) -> str | None:
     return None
 
 
+# trafilatura's TAGS_XPATHS, its ^(?:tag|postmeta|meta) regex callback as starts-with()
+_TAG_LINKS = tuple(etree.XPath(x) for x in (
+    "//div[@class='tags']//a[@href]",
+    "//p[starts-with(@class, 'entry-tags')]//a[@href]",
+    "//div[@class='row' or @class='jp-relatedposts' or @class='entry-utility' or "
+    "starts-with(@class, 'tag') or starts-with(@class, 'postmeta') or "
+    "starts-with(@class, 'meta')]//a[@href]",
+    "//*[@class='entry-meta' or contains(@class, 'topics') or "
+    "contains(@class, 'tags-links')]//a[@href]",
+))
+_TAG_HREF = re.compile("/tag(?:y|ies|s)?/")
+
+
+def tag_links(tree: lhtml.HtmlElement) -> list[str]:
+    """The page's tags as trafilatura's ``extract_catstags("tag", ...)`` reads them: the
+    links to /tag/ pages in the first tag box that has some."""
+    found: list[str] = []
+    for xpath in _TAG_LINKS:
+        found = [block_text(a) for a in xpath(tree) if _TAG_HREF.search(a.get("href"))]
+        if found:
+            break
+    return [t for t in dict.fromkeys(line_processing(x) for x in found if x) if t]
+
+
 def page_metadata(view: PageView) -> PageMeta:
     """Title, author and tags: meta tags, then JSON-LD (which wins, as in trafilatura),
     then the title element/headings and the byline markup for what is still missing."""
@@ -155,10 +197,8 @@ def page_metadata(view: PageView) -> PageMeta:
     except Exception:  # noqa: BLE001,S110 - malformed JSON-LD: the meta tags stand
         pass
     title = doc.title or extract_title(tree)
-    author = doc.author
-    if not author and any(hint in view.html_lower for hint in BYLINE_HINTS):
-        author = author_in_markup(tree)
+    author = doc.author or author_in_markup(view)
     tags = list(doc.tags or [])
     if not tags and "/tag" in view.html:  # its tag links all have /tag/, /tags/ in the href
-        tags = extract_catstags("tag", tree)
+        tags = tag_links(tree)
     return PageMeta(title, author, tags)

@@ -65,6 +65,7 @@ _HTML_HINT = re.compile(
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
+_CLASS_AND_ID_VALUES = etree.XPath("//@class | //@id", smart_strings=False)
 _PARSER = lhtml.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
 _ARTICLE_TYPES = frozenset(
     "article newsarticle reportagenewsarticle analysisnewsarticle blogposting "
@@ -146,10 +147,11 @@ class PageView:
         return self.decoded.html
 
     @cached_property
-    def html_lower(self) -> str:
-        """The source lower-cased: cheap "does the markup mention X at all" checks that
-        spare a tree walk (caption classes, byline markup)."""
-        return self.html.lower()
+    def class_and_id_names(self) -> frozenset[str]:
+        """Every class name and id of the page (one C-speed pass over the tree): a CSS
+        selector or a rule needing a name not among them cannot match."""
+        return frozenset(
+            name for value in _CLASS_AND_ID_VALUES(self.tree) for name in value.split())
 
     def reparsed(self) -> PageView:
         """The same page with a fresh tree (after a step that edits its tree)."""
