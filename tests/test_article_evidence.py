@@ -17,6 +17,7 @@ from lxml import etree
 from micnews.cleaners import pageview
 from micnews.cleaners.clean import clean
 from micnews.cleaners.generic import page_blocks
+from micnews.cleaners.listing import listing_reason
 from micnews.cleaners.record import VN_TZ, NotArticle, Page, Record
 from tests.helpers import REALPAGES, SHARED
 
@@ -66,6 +67,25 @@ def _clean(name: str, url: str) -> Record | NotArticle:
 def test_listing_pages_are_not_articles(name: str) -> None:
     result = _clean(name, LISTINGS[name])
     assert isinstance(result, NotArticle), (name, getattr(result, "text", "")[:200])
+    # refused for what the page is, not only for what it lacks (the VCCorp CMS pages used to
+    # say "no article body", dantri and nld "no article text")
+    assert result.reason.startswith("listing:"), result.reason
+
+
+@pytest.mark.parametrize("name", ["baochinhphu_list", "tuoitre_list", "nld_list", "dantri_list"])
+def test_listing_evidence_of_pages_without_article_text(name: str) -> None:
+    # each page is a column of teaser cards: headline link, summary, picture
+    tree = pageview.parse_html((TNM / f"{name}.html").read_text(encoding="utf-8"))
+    reason = listing_reason(tree)
+    assert reason is not None and reason.startswith("listing:"), reason
+
+
+@pytest.mark.parametrize("name", [*sorted(ARTICLES), "baochinhphu_article", "nld_article",
+                                  "tuoitre_article", "cafef_article_batdongsan"])
+def test_article_pages_show_no_listing_evidence(name: str) -> None:
+    # related-news boxes beside the article are not the page's main block
+    tree = pageview.parse_html((TNM / f"{name}.html").read_text(encoding="utf-8"))
+    assert listing_reason(tree) is None
 
 
 def test_a_listing_is_refused_on_evidence_with_a_reason() -> None:
