@@ -171,3 +171,18 @@ def test_portal_reasons_name_the_evidence() -> None:
     assert reasons["lien-he"].startswith("static page")  # contact page: no date, no markup
     assert reasons["gioi-thieu"].startswith("static page")
     assert reasons["lay-y-kien-van-ban-du-thao"].startswith("listing")  # 3 dated teasers
+
+
+def test_tuoitre_text_ends_with_the_article_not_its_buttons() -> None:
+    # the body's hidden "Đọc tiếp" / "Về trang chủ đề" buttons came out as a last paragraph
+    # "Đọc tiếp Về trang Chủ đề"; the article's last paragraph, read off the page:
+    url = ("https://tuoitre.vn/chien-su-day-gia-hoa-nhap-khau-dip-8-3-tang-manh-"
+           "20260307075519174.htm")
+    result = _clean("tuoitre_article", url)
+    assert isinstance(result, Record), result
+    assert result.text.split("\n\n")[-1] == (
+        "Ngoài ra, cửa hàng cũng hướng sang các sản phẩm thay thế như hoa sáp hoặc bó quà từ "
+        "rau củ. Những sản phẩm này có hình thức lạ mắt, vui nhộn và mang tính thiết thực nên "
+        "được nhiều khách hàng lựa chọn, dù nhược điểm là rau củ tươi nên không thể bảo quản "
+        "lâu như hoa.")
+    assert "Đọc tiếp" not in result.text and "Về trang" not in result.text
