@@ -129,6 +129,15 @@ def utf16_without_bom(body: bytes) -> str | None:
     return None
 
 
+def utf16_of(body: bytes) -> str | None:
+    """The UTF-16 codec ``body`` is in (with or without a BOM), None for other encodings."""
+    if body.startswith(codecs.BOM_UTF16_LE) and not body.startswith(codecs.BOM_UTF32_LE):
+        return "utf-16-le"
+    if body.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16-be"
+    return utf16_without_bom(body)
+
+
 def _header_charset(content_type: str | None) -> str | None:
     m = _HEADER_CHARSET_RE.search(content_type or "")
     return m.group(1) if m else None
