@@ -2,15 +2,18 @@
 
 Pure functions over lists of paragraphs. The markers come from a site-family profile
 (``[boilerplate]`` in its TOML) plus :data:`DEFAULT_MARKERS`, a short cross-family list
-that the generic path (trafilatura output) uses too.
+(``boilerplate.toml``) that the generic path (trafilatura output) uses too.
 """
 
 from __future__ import annotations
 
 import re
+import tomllib
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib import resources
 
 
 @dataclass(frozen=True)
@@ -33,31 +36,26 @@ class Markers:
         )
 
 
-# Cross-family furniture seen on mic.gov.vn and NukeViet sites (SITES.md, seeds 000-004).
-DEFAULT_MARKERS = Markers(
-    lines=(
-        "img", "image", "banner", "icon", "Top", "Lên đầu trang", "Về đầu trang",
-        "Xem cỡ chữ", "Tăng tương phản", "Giảm tương phản", "Tăng tương phản Giảm tương phản",
-        "Click để đánh giá bài viết", "Họ và tên:", "Mã Captcha:", "Gửi bình luận",
-        "(Tích chọn để xác nhận bạn là bạn đọc, không phải là người máy tự động)",
-        "Xem chi tiết", "Xem chi tiết icon", "In bài viết", "Gửi bài viết qua email",
-        "Bấm vào đây để duy trì trạng thái đăng nhập",
-    ),
-    patterns=tuple(
-        re.compile(p, re.IGNORECASE)
-        for p in (
-            r"ĐÁNH GIÁ BÀI VIẾT\s*\(\s*\d*\s*\)",
-            r"Tổng số điểm của bài viết là:?.*",
-            r"Bạn đã không sử dụng Site.*",
-            r"Trình duyệt của bạn đã tắt chức năng hỗ trợ JavaScript.*",
-            r"Thời gian chờ:\s*\d+\s*giây",
-            r"(Lượt xem|Số lượt xem|Lượt đọc|Lượt truy cập|Đang truy cập|Đã xem)\s*:?\s*[\d.,]+",
-            r"(?:\S*/)?uploads?/\S+\.(?:jpe?g|png|gif|webp|bmp)",
-            r"(?:img|icon|banner)(?:\s+(?:img|icon|banner))*",
-        )
-    ),
-    cut=("Những tin mới hơn", "Những tin cũ hơn"),
-)
+def _load_defaults() -> Markers:
+    """The cross-family markers of ``boilerplate.toml``: its lines, patterns and cut lines,
+    plus one pattern for a paragraph made only of navigation labels (one or several in a
+    row, any case)."""
+    data = tomllib.loads(resources.files("micnews.cleaners").joinpath("boilerplate.toml")
+                         .read_text(encoding="utf-8"))
+    marks, nav = data["markers"], data.get("navigation", {})
+    patterns = [re.compile(p, re.IGNORECASE) for p in marks.get("patterns", [])]
+    labels = sorted({unicodedata.normalize("NFC", x) for x in nav.get("labels", [])},
+                    key=len, reverse=True)
+    if labels:
+        one = "(?:" + "|".join(re.escape(x) for x in labels) + ")"
+        sep = "[" + re.escape(nav.get("separators", "")) + r"\s]*"
+        patterns.append(re.compile(f"{one}(?:{sep}{one})*{sep}", re.IGNORECASE))
+    return Markers(lines=tuple(marks.get("lines", [])), patterns=tuple(patterns),
+                   cut=tuple(marks.get("cut", [])))
+
+
+# Cross-family furniture (SITES.md, seeds 000-004, navigation buttons): data in boilerplate.toml.
+DEFAULT_MARKERS = _load_defaults()
 
 # An upload path left inline by a search copy of the body (` src alt`, seed 004).
 _INLINE_UPLOAD = re.compile(

@@ -24,6 +24,7 @@ from micnews.cleaners.fallback import extract_family
 from micnews.cleaners.fields import split_repeated_tag
 from micnews.cleaners.generic import clean_authors, extract_generic_or_reason, page_blocks
 from micnews.cleaners.lead import dedupe_lead, split_source_tag
+from micnews.cleaners.listing import listing_reason
 from micnews.cleaners.pageview import PageView, build_view, html_problem, parse_html
 from micnews.cleaners.record import VN_TZ, Extracted, NotArticle, Page, Record, utcnow
 from micnews.cleaners.templates import SiteTemplate, TemplateRegistry
@@ -83,6 +84,16 @@ def _utc(dt: datetime | None) -> datetime:
     return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
 
 
+# Reasons that say what a refused page lacks, not what it is: the page's evidence may say more.
+_LACKING = frozenset(("no article body (listing or home page)", "no article text"))
+
+
+def _why_refused(view: PageView, reason: str) -> str:
+    """``reason``, or ``listing: …`` when a page refused for lacking article text shows
+    itself a listing (repeated teaser blocks, link text): what the page is, for the stats."""
+    return (listing_reason(view.tree) or reason) if reason in _LACKING else reason
+
+
 def clean(
     page: Page, template: SiteTemplate | None = None, removed: Counter[str] | None = None,
     view: PageView | None = None,
@@ -120,7 +131,7 @@ def _clean(page: Page, template: SiteTemplate | None, removed: Counter[str],
         extracted, extraction = extract_family(
             view, url, profile, template, looks_like_article(tree))
         if extracted is None:
-            return NotArticle(url, extraction, profile.name)
+            return NotArticle(url, _why_refused(view, extraction), profile.name)
         family, markers = profile.name, profile.markers
         extractor = GENERIC_EXTRACTOR if extraction == "generic_fallback" else profile.extractor
         extracted.author = clean_authors(extracted.author, view)
@@ -131,7 +142,7 @@ def _clean(page: Page, template: SiteTemplate | None, removed: Counter[str],
             return NotArticle(url, "home page", family)
         found = extract_generic_or_reason(view, url, template)
         if isinstance(found, str):
-            return NotArticle(url, found, family)
+            return NotArticle(url, _why_refused(view, found), family)
         extracted = found
         if extracted.lead and not extracted.source:
             extracted.source, extracted.lead = split_source_tag(extracted.lead)

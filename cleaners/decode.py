@@ -1,8 +1,9 @@
 """Page bytes -> clean NFC text: charset choice, mojibake repair, legacy fonts, NFC.
 
 :func:`decode_html` picks the charset in this order: HTTP header, BOM (a BOM that
-contradicts the header wins, as in browsers), ``<meta charset>`` / ``http-equiv`` /
-XML declaration in the first 4 KB, detection, UTF-8 with replacement. A declared
+contradicts the header wins, as in browsers), UTF-16 without a BOM (a NUL in every other
+byte: no label is readable before; the bytes tell LE from BE), ``<meta charset>`` /
+``http-equiv`` / XML declaration in the first 4 KB, detection, UTF-8 with replacement. A declared
 charset that does not fit the bytes is skipped for the next candidate; nothing raises.
 Then :func:`repair_text`'s steps run on the whole page (without its whitespace clean-up).
 
@@ -106,6 +107,35 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
+
+
+# UTF-16 without a BOM: HTML markup is ASCII, so one byte of most code units is NUL (the
+# high byte: first in big-endian, second in little-endian); other encodings have no NULs.
+_UTF16_SAMPLE = 4096
+_UTF16_MIN_NUL_SHARE = 0.4  # of the high-byte positions (Vietnamese letters: 0x00/0x01/0x1e)
+
+
+def utf16_without_bom(body: bytes) -> str | None:
+    """``"utf-16-le"`` or ``"utf-16-be"`` when ``body`` is UTF-16 without a BOM, else None."""
+    head = body[:_UTF16_SAMPLE]
+    if len(head) < 16 or b"\x00" not in head:
+        return None
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    half = len(head) // 2
+    if odd >= _UTF16_MIN_NUL_SHARE * half and even * 10 <= odd:
+        return "utf-16-le"
+    if even >= _UTF16_MIN_NUL_SHARE * half and odd * 10 <= even:
+        return "utf-16-be"
+    return None
+
+
+def utf16_of(body: bytes) -> str | None:
+    """The UTF-16 codec ``body`` is in (with or without a BOM), None for other encodings."""
+    if body.startswith(codecs.BOM_UTF16_LE) and not body.startswith(codecs.BOM_UTF32_LE):
+        return "utf-16-le"
+    if body.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16-be"
+    return utf16_without_bom(body)
 
 
 def _header_charset(content_type: str | None) -> str | None:
@@ -382,6 +412,14 @@ def _choose(body: bytes, content_type: str | None) -> tuple[str, str, str, tuple
             text = body[len(bom) :].decode(codec, "replace")
             source = "header" if header == codec else "bom"
             return text, codec, source, ("utf8-replace",) if "\ufffd" in text else ()
+    utf16 = utf16_without_bom(body)
+    if utf16:  # a header or meta label cannot be read before: the bytes say which UTF-16
+        text = body[: len(body) - len(body) % 2].decode(utf16, "replace")
+        header_label = (_header_charset(content_type) or "").strip("\"'").lower()
+        meta_label = (_meta_charset(text[:_UTF16_SAMPLE].encode("utf-8", "replace")) or "")
+        source = ("header" if header_label.startswith("utf-16")
+                  else "meta" if meta_label.lower().startswith("utf-16") else "detected")
+        return text, utf16, source, ("utf8-replace",) if "\ufffd" in text else ()
     meta = _codec(_meta_charset(body))
     declared = [(c, s) for c, s in ((header, "header"), (meta, "meta")) if c]
     utf8_source = next((s for c, s in declared if c == "utf-8"), "detected")

@@ -26,7 +26,7 @@ from urllib.parse import urljoin
 from lxml import etree
 from lxml import html as lhtml
 
-from micnews.cleaners.decode import Decoded, decode_html
+from micnews.cleaners.decode import Decoded, decode_html, utf16_of
 from micnews.cleaners.record import Page
 from micnews.cleaners.textnorm import norm_space
 
@@ -116,7 +116,11 @@ def limits_problem(body: bytes, limits: Limits = DEFAULT_LIMITS) -> str | None:
         return f"too many tags: {tags} > {limits.max_tags}"
     if tags > limits.dense_tags and len(body) < limits.min_bytes_per_tag * tags:
         return f"too many tags: {tags} tags in {len(body)} bytes (markup without content)"
-    links = body.count(b"<a ") + body.count(b"<A ") + body.count(b"<a\n")
+    needles = (b"<a ", b"<A ", b"<a\n")
+    utf16 = utf16_of(body) if b"\x00" in body[:4096] else None
+    if utf16:  # the same markup, two bytes a character
+        needles = tuple(n.decode("ascii").encode(utf16) for n in needles)
+    links = sum(body.count(n) for n in needles)
     if links > limits.max_links:
         return f"too many links: {links} > {limits.max_links}"
     return None

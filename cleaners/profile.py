@@ -55,6 +55,7 @@ class Profile:
     right_strong_byline: bool  # last right-aligned <p><strong> of the body is the byline
     crawl_deny: tuple[str, ...] = ()  # regexes of links the crawler must not follow (print views…)
     attachments: tuple[str, ...] = ()  # blocks outside the body listing the article's files
+    aliases: tuple[str, ...] = ()  # former names, still accepted (a sites.toml ``family``)
 
     @property
     def markers(self) -> Markers:
@@ -106,6 +107,7 @@ def parse_profile(data: dict) -> Profile:
         right_strong_byline=bool(data.get("byline", {}).get("right_strong", True)),
         crawl_deny=_tuple(data.get("crawl", {}), "deny"),
         attachments=_tuple(sel, "attachments"),
+        aliases=_tuple(data, "aliases"),
     )
 
 
@@ -132,9 +134,21 @@ def crawl_deny_patterns() -> tuple[str, ...]:
     return tuple(sorted({p for profile in load_profiles() for p in profile.crawl_deny}))
 
 
+class UnknownFamily(KeyError):
+    """A family name that is no profile's name nor a former one."""
+
+    def __str__(self) -> str:
+        known = ", ".join(p.name for p in load_profiles())
+        return f"unknown family {self.args[0]!r} (known: auto, {known})"
+
+
 def get_profile(name: str) -> Profile:
-    """The profile called ``name`` (KeyError if there is none)."""
+    """The profile called ``name``, or formerly called so (its ``aliases``); else
+    :class:`UnknownFamily` (a KeyError whose message lists the known names)."""
     for p in load_profiles():
         if p.name == name:
             return p
-    raise KeyError(name)
+    for p in load_profiles():
+        if name in p.aliases:
+            return p
+    raise UnknownFamily(name)

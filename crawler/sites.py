@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
@@ -9,6 +10,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 STATUSES = ("live", "moved", "archive-only", "unknown")
+logger = logging.getLogger(__name__)
+_warned: set[tuple[str, str]] = set()  # (site, old family name): one warning per process
 
 
 class SiteConfigError(ValueError):
@@ -61,7 +64,7 @@ def load_sites(path: str | Path | None = None) -> dict[str, Site]:
         sites[name] = Site(
             name=name,
             root=_check_url(table["root"]),
-            family=table.get("family", "auto"),
+            family=_check_family(name, table.get("family", "auto")),
             start=tuple(_check_url(u) for u in table.get("start", [])),
             aliases=tuple(_check_alias(name, a) for a in table.get("aliases", [])),
             status=_check_status(name, table.get("status", "unknown")),
@@ -97,6 +100,26 @@ def _check_alias(site: str, alias: object) -> str:
     except ValueError:
         raise SiteConfigError(f"site {site!r}: not a host name in aliases: {text!r}") from None
     return netloc.lower()
+
+
+def _check_family(site: str, family: object) -> str:
+    """``auto`` or a profile's name; a profile's former name (its ``aliases``) becomes the
+    current one, with a one-line warning; an unknown name is an error listing the known."""
+    name = str(family).strip()
+    if name == "auto":
+        return name
+    from micnews.cleaners.profile import UnknownFamily, get_profile
+
+    try:
+        current = get_profile(name).name
+    except UnknownFamily as exc:
+        raise SiteConfigError(f"site {site!r}: {exc}") from None
+    if current != name and (site, name) not in _warned:
+        _warned.add((site, name))
+        logger.warning('site %r: family %r is deprecated, now called %r (the old name still '
+                       'works; write family = "%s" in the sites file)', site, name, current,
+                       current)
+    return current
 
 
 def _check_status(site: str, status: object) -> str:

@@ -17,6 +17,7 @@ from lxml import etree
 from micnews.cleaners import pageview
 from micnews.cleaners.clean import clean
 from micnews.cleaners.generic import page_blocks
+from micnews.cleaners.listing import listing_reason
 from micnews.cleaners.record import VN_TZ, NotArticle, Page, Record
 from tests.helpers import REALPAGES, SHARED
 
@@ -66,6 +67,25 @@ def _clean(name: str, url: str) -> Record | NotArticle:
 def test_listing_pages_are_not_articles(name: str) -> None:
     result = _clean(name, LISTINGS[name])
     assert isinstance(result, NotArticle), (name, getattr(result, "text", "")[:200])
+    # refused for what the page is, not only for what it lacks (the VCCorp CMS pages used to
+    # say "no article body", dantri and nld "no article text")
+    assert result.reason.startswith("listing:"), result.reason
+
+
+@pytest.mark.parametrize("name", ["baochinhphu_list", "tuoitre_list", "nld_list", "dantri_list"])
+def test_listing_evidence_of_pages_without_article_text(name: str) -> None:
+    # each page is a column of teaser cards: headline link, summary, picture
+    tree = pageview.parse_html((TNM / f"{name}.html").read_text(encoding="utf-8"))
+    reason = listing_reason(tree)
+    assert reason is not None and reason.startswith("listing:"), reason
+
+
+@pytest.mark.parametrize("name", [*sorted(ARTICLES), "baochinhphu_article", "nld_article",
+                                  "tuoitre_article", "cafef_article_batdongsan"])
+def test_article_pages_show_no_listing_evidence(name: str) -> None:
+    # related-news boxes beside the article are not the page's main block
+    tree = pageview.parse_html((TNM / f"{name}.html").read_text(encoding="utf-8"))
+    assert listing_reason(tree) is None
 
 
 def test_a_listing_is_refused_on_evidence_with_a_reason() -> None:
@@ -151,3 +171,18 @@ def test_portal_reasons_name_the_evidence() -> None:
     assert reasons["lien-he"].startswith("static page")  # contact page: no date, no markup
     assert reasons["gioi-thieu"].startswith("static page")
     assert reasons["lay-y-kien-van-ban-du-thao"].startswith("listing")  # 3 dated teasers
+
+
+def test_tuoitre_text_ends_with_the_article_not_its_buttons() -> None:
+    # the body's hidden "Đọc tiếp" / "Về trang chủ đề" buttons came out as a last paragraph
+    # "Đọc tiếp Về trang Chủ đề"; the article's last paragraph, read off the page:
+    url = ("https://tuoitre.vn/chien-su-day-gia-hoa-nhap-khau-dip-8-3-tang-manh-"
+           "20260307075519174.htm")
+    result = _clean("tuoitre_article", url)
+    assert isinstance(result, Record), result
+    assert result.text.split("\n\n")[-1] == (
+        "Ngoài ra, cửa hàng cũng hướng sang các sản phẩm thay thế như hoa sáp hoặc bó quà từ "
+        "rau củ. Những sản phẩm này có hình thức lạ mắt, vui nhộn và mang tính thiết thực nên "
+        "được nhiều khách hàng lựa chọn, dù nhược điểm là rau củ tươi nên không thể bảo quản "
+        "lâu như hoa.")
+    assert "Đọc tiếp" not in result.text and "Về trang" not in result.text

@@ -64,7 +64,10 @@ def test_bad_crawl_targets(out, target, words):
     (b'[evil]\nroot = "http://a.invalid/"\nstart = ["file:///etc/passwd"]\n',
      ["not an http(s) URL", "file:///etc/passwd"]),
     (b"evil = 3\n", ["needs a 'root' URL"]),
-], ids=["missing", "toml", "utf8", "javascript-root", "number-root", "file-start", "flat"])
+    (b'[x]\nroot = "http://a.invalid/"\nfamily = "nukeviet9"\n',  # no such profile
+     ["site 'x'", "unknown family 'nukeviet9'", "auto", "nukeviet4", "vccorp_cms"]),
+], ids=["missing", "toml", "utf8", "javascript-root", "number-root", "file-start", "flat",
+        "family"])
 def test_unreadable_or_hostile_sites_file(tmp_path, out, content, words):
     path = tmp_path / "sites.toml"
     if content is not None:

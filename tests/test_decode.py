@@ -277,3 +277,49 @@ def test_fixture_paragraphs_are_already_clean():
     for case in CASES.values():
         for text in case["expect"]:
             assert repair_text(text) == text
+
+
+# --- UTF-16 without a BOM, on real pages ----------------------------------------------------
+# (URL, title as the page's <h1> shows it, dateline as the page shows it); the pages are
+# shipped in tests/fixtures/realpages/tracking_news_mcp (MIT)
+UTF16_PAGES = {
+    "tuoitre_article": (  # the VCCorp CMS family; <meta http-equiv ... charset=utf-8>
+        "https://tuoitre.vn/chien-su-day-gia-hoa-nhap-khau-dip-8-3-tang-manh-20260307075519174.htm",
+        "Chiến sự đẩy giá hoa nhập khẩu dịp 8-3 tăng mạnh", (2026, 3, 7, 8, 1)),
+    "vnexpress_article": (  # the generic path; <meta charset="utf-8">
+        "https://vnexpress.net/cach-cac-nuoc-doi-pho-cu-soc-nang-luong-tu-trung-dong-5047363.html",
+        "Cách các nước đối phó cú sốc năng lượng từ Trung Đông", (2026, 3, 7, 0, 5)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(UTF16_PAGES))
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("ctype", [None, "text/html", "text/html; charset=utf-16",
+                                   "text/html; charset=utf-8"])
+def test_utf16_without_bom_is_the_same_page(name: str, codec: str, ctype: str | None) -> None:
+    from micnews.cleaners.clean import clean
+    from micnews.cleaners.record import Page, Record
+    from tests.helpers import REALPAGES
+
+    url, title, when = UTF16_PAGES[name]
+    raw = (REALPAGES / "tracking_news_mcp" / f"{name}.html").read_bytes()
+    utf16 = raw.decode("utf-8").encode(codec)  # no BOM: Python's -le/-be codecs write none
+    assert not utf16.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    decoded = decode_html(utf16, ctype)
+    assert decoded.encoding == codec and "\x00" not in decoded.html
+    assert decoded.source == ("header" if ctype and "utf-16" in ctype else "detected")
+    headers = {"content-type": ctype} if ctype else {}
+    got, want = clean(Page(url, utf16, headers)), clean(Page(url, raw, {}))
+    assert isinstance(got, Record) and isinstance(want, Record), got
+    assert got.title == title
+    assert got.published_at is not None
+    assert got.published_at.replace(second=0).timetuple()[:5] == when
+    assert (got.title, got.text, got.published_at, got.author) == (
+        want.title, want.text, want.published_at, want.author)
+
+
+def test_a_utf16_meta_label_on_utf16_bytes() -> None:
+    body = '<html><head><meta charset="utf-16"></head><body><p>Hà Nội</p></body></html>'
+    for codec in ("utf-16-le", "utf-16-be"):
+        decoded = decode_html(body.encode(codec))
+        assert (decoded.html, decoded.encoding, decoded.source) == (body, codec, "meta")

@@ -180,6 +180,10 @@ def test_interpret_byline(line: str, expected: tuple) -> None:
         "Họ và tên:",
         "Mã Captcha:",
         "Lượt xem: 1.024",
+        # navigation labels alone or in a row (cleaners/boilerplate.toml [navigation])
+        "Đọc tiếp Về trang Chủ đề",
+        "Xem thêm »",
+        "Quay lại | Trang chủ",
     ],
 )
 def test_default_markers_catch_known_furniture(para: str) -> None:
@@ -192,6 +196,8 @@ def test_default_markers_catch_known_furniture(para: str) -> None:
         "Sở TT&TT tổ chức hội nghị tổng kết công tác năm.",
         "Top 10 doanh nghiệp công nghệ số được vinh danh tại hội nghị.",
         "Họ và tên người đạt giải được công bố trên Cổng thông tin điện tử của tỉnh vào cuối tuần.",
+        "Đọc tiếp bài phát biểu của Bộ trưởng tại hội nghị.",  # a sentence with a label's words
+        "Trở về trang chủ đề của hội nghị, đại biểu thảo luận về chuyển đổi số.",
     ],
 )
 def test_article_text_is_not_boilerplate(para: str) -> None:

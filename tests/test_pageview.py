@@ -35,6 +35,17 @@ def test_a_hundred_thousand_links_is_refused_before_parsing() -> None:
     assert isinstance(result, NotArticle) and result.reason.startswith("too many links")
 
 
+@pytest.mark.parametrize("prefix", [b"", codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE])
+def test_the_limits_hold_in_utf16(prefix: bytes) -> None:
+    # UTF-16 pages are decoded (with or without a BOM): their links are counted too (the
+    # 100 000-link page in UTF-16 took 62 CPU-s in trafilatura before)
+    codec = "utf-16-be" if prefix == codecs.BOM_UTF16_BE else "utf-16-le"
+    links = "<html><body>" + "".join(f'<a href="/p{i}">link {i}</a> ' for i in range(30_000))
+    assert (limits_problem(prefix + links.encode(codec)) or "").startswith("too many links")
+    tags = "<html><body>" + "<b></b>" * 300_000
+    assert (limits_problem(prefix + tags.encode(codec)) or "").startswith("too many tags")
+
+
 def test_empty_markup_under_the_tag_limit_is_refused_by_density() -> None:
     body = b"<html><body><p>" + b"word " * 300 + b"</p>" + b"<i></i>" * 100_000 + b"</body>"
     assert "markup without content" in (limits_problem(body) or "")
