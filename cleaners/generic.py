@@ -436,15 +436,20 @@ FAST_EXTRACTION_PARAGRAPHS = 1_000
 # (no readability/justext comparison) first — half the cost, and the same text on most
 # pages — then the full comparison when the fast text is short while the page's
 # paragraphs hold much more (measured on the Zyte and real pages: of 15 short fast texts,
-# one was incomplete, 716 of 1 990 characters), then the full comparison without
-# favor_precision (straight there when the fast text was too short to be an article).
+# one was incomplete, 716 of 1 990 characters) or when the fast text looks like a listing
+# on a page that declares an article, then trafilatura's recall mode (straight there when
+# the fast text was too short to be an article).
 EXTRACTION_PASSES = ((True, True), (True, False), (False, True))
 RESCUE_BELOW_CHARS = 1000
 RESCUE_PARAGRAPH_RATIO = 2.0
 
 
 def _needs_rescue(result: object, view: PageView) -> bool:
-    """Should the fast pass's article be checked against the full comparison?"""
+    """Should the fast pass's answer be checked against the full comparison? A short text
+    on a page with much more in paragraphs, or a listing verdict on a page whose
+    structured data declares an article (the fast text may be the wrong block)."""
+    if isinstance(result, str):
+        return result.startswith("listing") and view.article_markup
     if not isinstance(result, Extracted):
         return False
     found = sum(len(p) for p in result.paragraphs)
