@@ -66,20 +66,11 @@ def _text_elsewhere(tree: lhtml.HtmlElement, profile: Profile) -> int:
     return _long_words(tree) - (_long_words(body) if body is not None else 0)
 
 
-def _fresh(html: str) -> lhtml.HtmlElement | None:
-    try:
-        return lhtml.document_fromstring(html)
-    except (ValueError, lhtml.etree.ParserError):
-        return None
-
-
-def family_fields(ex: Extracted, html: str, url: str, profile: Profile) -> Extracted:
+def family_fields(ex: Extracted, tree: lhtml.HtmlElement, url: str, profile: Profile) -> Extracted:
     """Fill a generic extraction of a known family's page with the fields found by meaning:
     they win over the generic guesses (the family's markup says what its parts are). The
-    family's furniture (``drop`` selectors: modals, rating, hidden copies) leaves first."""
-    tree = _fresh(html)
-    if tree is None:
-        return ex
+    family's furniture (``drop`` selectors: modals, rating, hidden copies) leaves first:
+    ``tree`` is edited (the generic path's tree, which it no longer needs)."""
     for sel in profile.drop:
         for el in css(sel)(tree):
             if el.getparent() is not None and el.tag not in ("html", "body"):
@@ -132,12 +123,13 @@ def extract_family(
         return None, "no article body (listing or home page)"
     # the profile path edited the tree: the generic path reads a fresh one; the family's
     # detail-page evidence stands in for the generic path's own (date, article markup)
-    generic = extract_generic(view.reparsed(), url, template, is_article=detail_page)
+    fresh = view.reparsed()
+    generic = extract_generic(fresh, url, template, is_article=detail_page)
     if generic is not None and (
         extracted is None or len(generic.paragraphs) and
         len(" ".join(generic.paragraphs).split()) >= FAR_SHORTER * _words(extracted)
-    ):
-        return family_fields(generic, html, url, profile), "generic_fallback"
+    ):  # the generic path only read the fresh tree (trafilatura works on its own copy)
+        return family_fields(generic, fresh.tree, url, profile), "generic_fallback"
     if extracted is not None:
         return extracted, "profile+fallback" if extracted.fallbacks else "profile"
     return None, "no article text"
