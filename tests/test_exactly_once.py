@@ -458,9 +458,10 @@ def test_refresh_fetches_every_article_and_writes_only_edited_ones(site, tmp_pat
 
 
 # -- 5. distributed: a retried request and a killed worker ------------------------------------
-def _worker(redis: str, site: MisbehavingSite, out: Path, log: Path, *extra: str
-            ) -> subprocess.Popen:
-    """A ``micnews crawl --redis`` worker of ``site``, its output to the file ``log``."""
+def _worker(redis: str, site: MisbehavingSite, out: Path, log: Path, *extra: str,
+            target: str | None = None) -> subprocess.Popen:
+    """A ``micnews crawl --redis`` worker of ``site`` (or of ``target``, a configured site:
+    pass ``--sites-file`` in ``extra``), its output to the file ``log``."""
     import sys
 
     from tests.conftest import ROOT
@@ -469,16 +470,18 @@ def _worker(redis: str, site: MisbehavingSite, out: Path, log: Path, *extra: str
     with open(log, "w") as fh:  # a file, not a pipe: nobody has to drain it meanwhile
         return subprocess.Popen(
             [sys.executable, "-m", "micnews.crawler.cli", "crawl", "--redis", redis,
-             site.base + "/", "--out", str(out), *FAST, "--set", "CONCURRENT_REQUESTS=1",
+             target or site.base + "/", "--out", str(out), *FAST, "--set", "CONCURRENT_REQUESTS=1",
              "--set", "MICNEWS_REDIS_HEARTBEAT_SECONDS=0.5",
              "--set", "MICNEWS_REDIS_WORKER_TTL=2", "--set", "MICNEWS_REDIS_IDLE_SECONDS=2",
              *extra], cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT, text=True)
 
 
-def _seed(redis: str, site: MisbehavingSite, out: Path) -> None:
+def _seed(redis: str, site: MisbehavingSite, out: Path, *extra: str,
+          target: str | None = None) -> None:
     from tests.conftest import run_cli
 
-    seeded = run_cli("crawl", "--redis", redis, "--seed", site.base + "/", "--out", str(out))
+    seeded = run_cli("crawl", "--redis", redis, "--seed", target or site.base + "/", "--out",
+                     str(out), *extra)
     assert seeded.returncode == 0, seeded.stderr[-2000:]
 
 
@@ -633,3 +636,72 @@ def test_no_request_leaves_before_robots_rules_are_known(site, tmp_path):
     assert sorted(present) == sorted(site.urls())
     report("robots.txt unreachable at first (reset twice)", site.urls(), present,
            "test_no_request_leaves_before_robots_rules_are_known")
+
+
+@pytest.mark.e2e
+def test_no_worker_sends_a_request_before_it_knows_the_robots_rules(request, site, tmp_path):
+    """Three workers on one Redis; the site's robots.txt says ``Disallow: /admin/``, its
+    configured entry points and its home page name /admin/ pages. Every robots.txt answer is
+    held until all three workers wait for their rules, each holding a claimed request (no
+    page may be asked meanwhile); then the server, under load, answers 503 to each worker's
+    first fetch (both tries) before it serves the rules. Scrapy would then allow everything;
+    no worker asks anything under /admin/, the /admin/ requests end as
+    ``robotstxt/forbidden``, and every article is written once."""
+    import threading
+
+    import redis
+
+    server = request.getfixturevalue("redis_url")  # tests/test_distributed.py's Redis
+    admin = ["/admin/index.php", "/admin/login.php"]
+    site.link_from_home(admin)
+    sites_file = tmp_path / "sites.toml"
+    start = [site.base + p for p in [*admin, "/tin-tuc.htm", "/rss/tin-tuc.rss"]]
+    sites_file.write_text(f'[gated]\nroot = "{site.base}/"\nstart = {json.dumps(start)}\n')
+    asked: list[int] = []
+    lock = threading.Lock()
+    all_waiting, release = threading.Event(), threading.Event()
+    request.addfinalizer(release.set)
+
+    def robots(_target: str):
+        with lock:
+            asked.append(1)
+            n = len(asked)
+        if n <= 3:  # one fetch per worker: held until the three wait for their rules
+            if n == 3:
+                all_waiting.set()
+            release.wait(60)
+        if n <= 6:  # each worker's first fetch and its retry (RETRY_TIMES=1)
+            return 503, {"Content-Type": "text/plain"}, b"busy"
+        return None  # then the rules
+    site.server.routes["/robots.txt"] = robots
+    out = tmp_path / "out"
+    client = redis.Redis.from_url(server)
+    opts = ["--sites-file", str(sites_file)]
+    _seed(server, site, out, *opts, target="gated")
+    logs = [tmp_path / f"worker-{i}.log" for i in range(3)]
+    workers = [_worker(server, site, out, log, *opts, "--set", "DOWNLOAD_TIMEOUT=60",
+                       "--set", "MICNEWS_RETRY_BACKOFF=0", target="gated") for log in logs]
+    try:
+        assert all_waiting.wait(60), "three workers asked for robots.txt"
+        claimed = [client.hlen(k) for k in client.scan_iter("micnews:*:inflight:*")]
+        assert len(claimed) == 3 and all(claimed), ("each worker holds a request", claimed)
+        assert [p for p in site.server.paths() if p != "/robots.txt"] == [], \
+            "a request left before its worker knew the rules"
+        release.set()
+        outputs = [_finish(w, log) for w, log in zip(workers, logs, strict=True)]
+    finally:
+        release.set()
+        for w in workers:
+            w.kill()
+            w.wait()
+    paths = site.server.paths()
+    assert not [p for p in paths if p.startswith("/admin")], paths
+    runs = [json.loads(p.read_text()) for p in (out / "runs").glob("*.json")]
+    assert len(runs) == 3, outputs
+    assert all(r.get("robotstxt/response_status_count/200", 0) >= 1 for r in runs), \
+        "every worker learned the rules"
+    assert sum(r.get("robotstxt/forbidden", 0) for r in runs) >= len(admin), runs
+    present = no_url_twice(out)
+    assert sorted(present) == sorted(site.urls()), ("every article exactly once", outputs)
+    report("distributed: robots.txt held, then 503 (3 workers)", site.urls(), present,
+           "test_no_worker_sends_a_request_before_it_knows_the_robots_rules")
