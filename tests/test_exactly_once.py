@@ -568,7 +568,7 @@ def test_distributed_kill9_never_writes_an_article_twice(request, site, tmp_path
     victim = _worker(server, site, out, tmp_path / "victim.log",
                      "--set", "CONCURRENT_REQUESTS=2",  # one slot keeps crawling meanwhile
                      "--set", "DOWNLOAD_TIMEOUT=60",  # the held request does not time out
-                     "--set", "MICNEWS_RETRY_BACKOFF=0",
+                     "--set", "MICNEWS_RETRY_BACKOFF=0", "--set", "MICNEWS_REDIS_WORKER_TTL=1",
                      "--set", "MICNEWS_BATCH_SIZE=100", "--set", "MICNEWS_FLUSH_SECONDS=600")
     try:
         # a request A finished after scraping a record waits in A's done hash for the commit
