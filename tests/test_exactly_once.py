@@ -703,3 +703,25 @@ def test_no_worker_sends_a_request_before_it_knows_the_robots_rules(request, sit
     assert sorted(present) == sorted(site.urls()), ("every article exactly once", outputs)
     report("distributed: robots.txt held, then 503 (3 workers)", site.urls(), present,
            "test_no_worker_sends_a_request_before_it_knows_the_robots_rules")
+
+
+@pytest.mark.e2e
+def test_a_site_whose_robots_rules_stay_unknown_gets_no_request(site, tmp_path):
+    """robots.txt answers 503 to every fetch (each of the ``MICNEWS_ROBOTS_ATTEMPTS``, with
+    its retries): the site gets no other request this run, ``micnews/robots_unknown`` says
+    why, nothing is written or committed; the next run (robots.txt back) gets every article."""
+    site.server.routes["/robots.txt"] = lambda _t: (503, {"Content-Type": "text/plain"}, b"busy")
+    out = tmp_path / "out"
+    first = site.crawl(out, "--set", "MICNEWS_RETRY_BACKOFF=0")
+    assert "Traceback" not in first.stderr, first.stderr[-3000:]
+    assert "nothing is sent to that site this run" in first.stderr, first.stderr[-3000:]
+    paths = site.server.paths()
+    assert set(paths) == {"/robots.txt"}, paths
+    assert len(paths) == 3 * 2, "3 attempts, each with its retry (RETRY_TIMES=1)"
+    stats = json.loads(next((out / "runs").glob("*.json")).read_text())
+    assert stats.get("micnews/robots_unknown", 0) >= 1, stats
+    assert dataset_urls(out) == [] and committed_urls(out) == set()
+    del site.server.routes["/robots.txt"]
+    next_run_completes(site, out, "robots.txt 503 for a whole run",
+                       "test_a_site_whose_robots_rules_stay_unknown_gets_no_request",
+                       (committed_urls(out), []))
