@@ -15,6 +15,7 @@ import os
 import subprocess
 from collections import Counter
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -457,9 +458,10 @@ def test_refresh_fetches_every_article_and_writes_only_edited_ones(site, tmp_pat
 
 
 # -- 5. distributed: a retried request and a killed worker ------------------------------------
-def _worker(redis: str, site: MisbehavingSite, out: Path, log: Path, *extra: str
-            ) -> subprocess.Popen:
-    """A ``micnews crawl --redis`` worker of ``site``, its output to the file ``log``."""
+def _worker(redis: str, site: MisbehavingSite, out: Path, log: Path, *extra: str,
+            target: str | None = None) -> subprocess.Popen:
+    """A ``micnews crawl --redis`` worker of ``site`` (or of ``target``, a configured site:
+    pass ``--sites-file`` in ``extra``), its output to the file ``log``."""
     import sys
 
     from tests.conftest import ROOT
@@ -468,16 +470,18 @@ def _worker(redis: str, site: MisbehavingSite, out: Path, log: Path, *extra: str
     with open(log, "w") as fh:  # a file, not a pipe: nobody has to drain it meanwhile
         return subprocess.Popen(
             [sys.executable, "-m", "micnews.crawler.cli", "crawl", "--redis", redis,
-             site.base + "/", "--out", str(out), *FAST, "--set", "CONCURRENT_REQUESTS=1",
+             target or site.base + "/", "--out", str(out), *FAST, "--set", "CONCURRENT_REQUESTS=1",
              "--set", "MICNEWS_REDIS_HEARTBEAT_SECONDS=0.5",
-             "--set", "MICNEWS_REDIS_WORKER_TTL=2", "--set", "MICNEWS_REDIS_IDLE_SECONDS=2",
+             "--set", "MICNEWS_REDIS_WORKER_TTL=2", "--set", "MICNEWS_REDIS_IDLE_SECONDS=1",
              *extra], cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT, text=True)
 
 
-def _seed(redis: str, site: MisbehavingSite, out: Path) -> None:
+def _seed(redis: str, site: MisbehavingSite, out: Path, *extra: str,
+          target: str | None = None) -> None:
     from tests.conftest import run_cli
 
-    seeded = run_cli("crawl", "--redis", redis, "--seed", site.base + "/", "--out", str(out))
+    seeded = run_cli("crawl", "--redis", redis, "--seed", target or site.base + "/", "--out",
+                     str(out), *extra)
     assert seeded.returncode == 0, seeded.stderr[-2000:]
 
 
@@ -492,77 +496,118 @@ def _finish(proc: subprocess.Popen, log: Path) -> str:
     return output
 
 
+def _held_by_workers(client, path: str, kept: tuple[str, ...] = ("inflight", "done")) -> int:
+    """Copies of the request for ``path`` claimed by a worker (in flight, or done and
+    waiting for its Parquet commit) or waiting in the shared queue."""
+    import pickle  # scrapy-redis's serializer (tests only read what the workers wrote)
+
+    held = [data for name in kept
+            for key in client.scan_iter(f"micnews:*:{name}:*") for data in client.hvals(key)]
+    queued = [data for key in client.scan_iter("micnews:*:requests")
+              for data in client.zrange(key, 0, -1)]
+    return sum(urlsplit(pickle.loads(data)["url"]).path == path for data in held + queued)
+
+
+def _claimed(client, path: str) -> int:
+    """Copies queued or in a worker's hands not yet through its pipelines."""
+    return _held_by_workers(client, path, kept=("inflight",))
+
+
 @pytest.mark.e2e
-@pytest.mark.skip(reason="cannot set up its scenario any more: the victim now sends its retry "
-                  "at once instead of holding it in the backoff, so it never holds both "
-                  "copies (issue 13 item 5 stays open until the test holds the retry)")
 def test_distributed_kill9_never_writes_an_article_twice(request, site, tmp_path):
-    """Worker A gets a 500 for an article; its retry copy goes to the shared queue and A
-    takes it too (held in its backoff), so A's in-flight claims hold both copies. A is
-    killed; B and C requeue both and fetch them at the same moment (the server answers
-    neither until both asked). The article is written once."""
+    """Worker A (alone) gets a 500 for an article once it holds records it has not
+    committed, so A keeps the original request's claim (in its done hash, waiting for the
+    commit) while the retry copy is queued or in A's hands; from the 500 on the server
+    answers A nothing (A is provably mid-flight), A is killed with SIGKILL, and both copies
+    are requeued. Workers B and C take one copy each and fetch them at the same moment (the
+    server answers neither until both asked), and neither commits before both copies went
+    through its pipelines. The article is written once; every other article too."""
     import signal
     import threading
 
     import redis
 
     server = request.getfixturevalue("redis_url")  # tests/test_distributed.py's Redis
-    for i in range(3):
-        site.add_article(f"dist-{i}")
-    flaky = site.add_article("retried")
+    flaky = site.add_article("retried")  # the site's three articles are A's records
+    # linked from the retried article only, so queued once a copy of it is parsed: each of B
+    # and C takes one next and is held there, busy (no idle flush, no commit) until both
+    # copies went through the pipelines — the one-writer-per-URL claim has to decide, not
+    # the crawl state's "committed already" (which a commit in between would answer)
+    tails = [site.add_article(f"tail-{i}", link=False) for i in range(2)]
+    page = site.file_of(flaky)
+    page.write_text(page.read_text("utf-8").replace(
+        "</body>", "".join(f'<a href="{t}">{t}</a>' for t in tails) + "</body>", 1), "utf-8")
     arrivals: list[int] = []
-    both_asked = threading.Event()
     lock = threading.Lock()
+    records_waiting = threading.Event()  # A has records not committed: claims stay held
+    held = site.server.gate  # every answer waits on it (cleared: A's requests stay unanswered)
+    request.addfinalizer(held.set)  # A's held requests end (answered to closed sockets)
+    both_asked = threading.Event()
+    both_through = threading.Event()  # both copies left the workers' in-flight hashes
 
     def answer(_target: str):
         with lock:
             arrivals.append(1)
             n = len(arrivals)
-        if n == 1:
+        if n == 1:  # A's original request: a 500, once A holds uncommitted records
+            records_waiting.wait(60)
+            held.clear()  # from now on A gets no answer: what it sends next stays in flight
             return 500, {"Content-Type": "text/plain"}, b"busy"
         if n >= 3:
             both_asked.set()
-        both_asked.wait(30)  # the two copies are in flight together
+        both_asked.wait(60)  # n = 2, 3: B's and C's copies, in flight together
         return None  # then served as usual
     site.server.routes[flaky] = answer
+    for tail in tails:
+        site.server.routes[tail] = lambda _t: None if both_through.wait(60) else None
     out = tmp_path / "out"
     client = redis.Redis.from_url(server)
     _seed(server, site, out)
     victim = _worker(server, site, out, tmp_path / "victim.log",
-                     "--set", "MICNEWS_RETRY_BACKOFF=60",
-                     "--set", "MICNEWS_REDIS_HEARTBEAT_SECONDS=60",  # keeps its claims (and
-                     # looks dead 2 s after it started: no other worker runs until it is)
+                     "--set", "CONCURRENT_REQUESTS=2",  # one slot keeps crawling meanwhile
+                     "--set", "DOWNLOAD_TIMEOUT=60",  # the held request does not time out
+                     "--set", "MICNEWS_RETRY_BACKOFF=0", "--set", "MICNEWS_REDIS_WORKER_TTL=1",
                      "--set", "MICNEWS_BATCH_SIZE=100", "--set", "MICNEWS_FLUSH_SECONDS=600")
-
-    def claims_of_flaky() -> int:  # copies held by a worker or waiting in the queue
-        held = [data for key in client.scan_iter("micnews:*:inflight:*")
-                for data in client.hvals(key)]
-        queued = [data for key in client.scan_iter("micnews:*:requests")
-                  for data in client.zrange(key, 0, -1)]
-        return sum(flaky.encode() in data for data in held + queued)
     try:
-        _wait_for(lambda: claims_of_flaky() == 2)  # the original and its retry copy
+        # a request A finished after scraping a record waits in A's done hash for the commit
+        _wait_for(lambda: any(client.hlen(k) for k in client.scan_iter("micnews:*:done:*")))
+        records_waiting.set()
+        # the 500 is answered: A holds the original's claim, its retry copy exists too
+        _wait_for(lambda: _held_by_workers(client, flaky) == 2)
+        alive = list(client.scan_iter("micnews:*:alive:*"))
+        assert len(alive) == 1, alive
         victim.send_signal(signal.SIGKILL)
         victim.wait(timeout=30)
     finally:
         victim.kill()
         victim.wait()
+        records_waiting.set()
+    # A's requests stay held on the old gate (never reaching the route); B and C get a new one
+    site.server.gate = threading.Event()
+    site.server.gate.set()
+    _wait_for(lambda: not client.exists(*alive))  # A's heartbeat expired: A is dead
     logs = [tmp_path / f"rescuer-{i}.log" for i in range(2)]
-    rescuers = [_worker(server, site, out, log, "--set", "MICNEWS_BATCH_SIZE=1")
-                for log in logs]
+    # one claim at a time, so B and C take a copy each; the first copy asked waits for the
+    # other worker to start and ask too: no timeout meanwhile
+    one_claim = ["--set", "CONCURRENT_REQUESTS_PER_DOMAIN=1", "--set", "MICNEWS_REDIS_PREFETCH=0",
+                 "--set", "MICNEWS_FLUSH_SECONDS=600", "--set", "DOWNLOAD_TIMEOUT=60"]
+    rescuers = [_worker(server, site, out, log, *one_claim) for log in logs]
     try:
+        _wait_for(lambda: len(arrivals) >= 3 and not _claimed(client, flaky))
+        both_through.set()
         outputs = [_finish(w, log) for w, log in zip(rescuers, logs, strict=True)]
     finally:
         both_asked.set()
+        both_through.set()
         for w in rescuers:
             w.kill()
             w.wait()
-    assert len(arrivals) == 3, "both copies were fetched again"
+    assert len(arrivals) == 3, ("both copies were fetched again", outputs)
     present = no_url_twice(out)
     assert sorted(present) == sorted(site.urls()), ("every article exactly once", outputs)
     runs = [json.loads(p.read_text()) for p in (out / "runs").glob("*.json")]
-    assert sum(r.get("micnews/written_by_another_worker", 0) + r.get("micnews/unchanged", 0)
-               for r in runs) >= 1, "one copy was refused"
+    assert sum(r.get("micnews/written_by_another_worker", 0) for r in runs) >= 1, \
+        "one copy was refused by the one-writer-per-URL claim"
     report("distributed: retry copy + kill -9 (3 workers)", site.urls(), present,
            "test_distributed_kill9_never_writes_an_article_twice")
 
@@ -589,3 +634,94 @@ def test_no_request_leaves_before_robots_rules_are_known(site, tmp_path):
     assert sorted(present) == sorted(site.urls())
     report("robots.txt unreachable at first (reset twice)", site.urls(), present,
            "test_no_request_leaves_before_robots_rules_are_known")
+
+
+@pytest.mark.e2e
+def test_no_worker_sends_a_request_before_it_knows_the_robots_rules(request, site, tmp_path):
+    """Three workers on one Redis; the site's robots.txt says ``Disallow: /admin/``, its
+    configured entry points and its home page name /admin/ pages. Every robots.txt answer is
+    held until all three workers wait for their rules, each holding a claimed request (no
+    page may be asked meanwhile); then the server, under load, answers 503 to each worker's
+    first fetch (both tries) before it serves the rules. Scrapy would then allow everything;
+    no worker asks anything under /admin/, the /admin/ requests end as
+    ``robotstxt/forbidden``, and every article is written once."""
+    import threading
+
+    import redis
+
+    server = request.getfixturevalue("redis_url")  # tests/test_distributed.py's Redis
+    admin = ["/admin/index.php", "/admin/login.php"]
+    site.link_from_home(admin)
+    sites_file = tmp_path / "sites.toml"
+    start = [site.base + p for p in [*admin, "/tin-tuc.htm", "/rss/tin-tuc.rss"]]
+    sites_file.write_text(f'[gated]\nroot = "{site.base}/"\nstart = {json.dumps(start)}\n')
+    asked: list[int] = []
+    lock = threading.Lock()
+    all_waiting, release = threading.Event(), threading.Event()
+    request.addfinalizer(release.set)
+
+    def robots(_target: str):
+        with lock:
+            asked.append(1)
+            n = len(asked)
+        if n <= 3:  # one fetch per worker: held until the three wait for their rules
+            if n == 3:
+                all_waiting.set()
+            release.wait(60)
+        if n <= 6:  # each worker's first fetch and its retry (RETRY_TIMES=1)
+            return 503, {"Content-Type": "text/plain"}, b"busy"
+        return None  # then the rules
+    site.server.routes["/robots.txt"] = robots
+    out = tmp_path / "out"
+    client = redis.Redis.from_url(server)
+    opts = ["--sites-file", str(sites_file)]
+    _seed(server, site, out, *opts, target="gated")
+    logs = [tmp_path / f"worker-{i}.log" for i in range(3)]
+    workers = [_worker(server, site, out, log, *opts, "--set", "DOWNLOAD_TIMEOUT=60",
+                       "--set", "MICNEWS_RETRY_BACKOFF=0", target="gated") for log in logs]
+    try:
+        assert all_waiting.wait(60), "three workers asked for robots.txt"
+        claimed = [client.hlen(k) for k in client.scan_iter("micnews:*:inflight:*")]
+        assert len(claimed) == 3 and all(claimed), ("each worker holds a request", claimed)
+        assert [p for p in site.server.paths() if p != "/robots.txt"] == [], \
+            "a request left before its worker knew the rules"
+        release.set()
+        outputs = [_finish(w, log) for w, log in zip(workers, logs, strict=True)]
+    finally:
+        release.set()
+        for w in workers:
+            w.kill()
+            w.wait()
+    paths = site.server.paths()
+    assert not [p for p in paths if p.startswith("/admin")], paths
+    runs = [json.loads(p.read_text()) for p in (out / "runs").glob("*.json")]
+    assert len(runs) == 3, outputs
+    assert all(r.get("robotstxt/response_status_count/200", 0) >= 1 for r in runs), \
+        "every worker learned the rules"
+    assert sum(r.get("robotstxt/forbidden", 0) for r in runs) >= len(admin), runs
+    present = no_url_twice(out)
+    assert sorted(present) == sorted(site.urls()), ("every article exactly once", outputs)
+    report("distributed: robots.txt held, then 503 (3 workers)", site.urls(), present,
+           "test_no_worker_sends_a_request_before_it_knows_the_robots_rules")
+
+
+@pytest.mark.e2e
+def test_a_site_whose_robots_rules_stay_unknown_gets_no_request(site, tmp_path):
+    """robots.txt answers 503 to every fetch (each of the ``MICNEWS_ROBOTS_ATTEMPTS``, with
+    its retries): the site gets no other request this run, ``micnews/robots_unknown`` says
+    why, nothing is written or committed; the next run (robots.txt back) gets every article."""
+    site.server.routes["/robots.txt"] = lambda _t: (503, {"Content-Type": "text/plain"}, b"busy")
+    out = tmp_path / "out"
+    first = site.crawl(out, "--set", "MICNEWS_RETRY_BACKOFF=0")
+    assert "Traceback" not in first.stderr, first.stderr[-3000:]
+    assert "nothing is sent to that site this run" in first.stderr, first.stderr[-3000:]
+    paths = site.server.paths()
+    assert set(paths) == {"/robots.txt"}, paths
+    assert len(paths) == 3 * 2, "3 attempts, each with its retry (RETRY_TIMES=1)"
+    stats = json.loads(next((out / "runs").glob("*.json")).read_text())
+    assert stats.get("micnews/robots_unknown", 0) >= 1, stats
+    assert dataset_urls(out) == [] and committed_urls(out) == set()
+    del site.server.routes["/robots.txt"]
+    next_run_completes(site, out, "robots.txt 503 for a whole run",
+                       "test_a_site_whose_robots_rules_stay_unknown_gets_no_request",
+                       (committed_urls(out), []))
