@@ -20,6 +20,7 @@ from micnews.cleaners.clean import site_of
 from micnews.cleaners.record import Record
 
 STATUS_CLASSES = ("2xx", "3xx", "404", "other 4xx", "5xx")
+ROBOTS_ANSWERS = "micnews/robots_answers"
 
 
 def status_class(status: int) -> str:
@@ -47,6 +48,8 @@ class SiteCounts:
     def process_response(self, request: Request, response: Response) -> Response:
         cls = status_class(response.status)
         self.stats.inc_value(f"micnews/status/{cls}")
+        if request.meta.get("dont_obey_robotstxt") and request.url.endswith("/robots.txt"):
+            self.stats.inc_value(ROBOTS_ANSWERS)  # counted in the table, not a page reached
         self.stats.inc_value(f"micnews/site/{site_of(response.url)}/status/{cls}")
         return response
 
@@ -57,6 +60,15 @@ class SiteCounts:
 
 def _sum(stats: Mapping[str, Any], prefix: str) -> int:
     return sum(int(v) for k, v in stats.items() if k.startswith(prefix))
+
+
+def pages_reached(stats: Mapping[str, Any]) -> int:
+    """Answers other than robots.txt's, retried ones included: a run whose every answer was
+    a robots.txt (a site whose rules stayed unknown) reached no page. Stats written before
+    the status classes were counted: Scrapy's ``response_received_count``."""
+    if not any(k.startswith("micnews/status/") for k in stats):
+        return int(stats.get("response_received_count") or 0)
+    return _sum(stats, "micnews/status/") - int(stats.get(ROBOTS_ANSWERS) or 0)
 
 
 def _reasons(stats: Mapping[str, Any], prefix: str) -> str:

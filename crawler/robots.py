@@ -51,6 +51,11 @@ class RobotsFirstMiddleware(RobotsTxtMiddleware):
                 break
         if netloc not in self._unknown:
             self._unknown.add(netloc)
+            if not down:  # the run's error line, should no page be reached at all
+                self._stats.set_value(
+                    "micnews/robots_unknown_error",
+                    f"robots.txt of {netloc} could not be read ({self.attempts} tries): "
+                    "nothing was sent to that site")
             logger.log(logging.INFO if down else logging.WARNING,
                        "robots.txt of %s could not be fetched (%d tries): nothing is "
                        "sent to that site this run", netloc, self.attempts)

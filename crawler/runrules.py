@@ -39,6 +39,7 @@ from micnews.crawler.exitcodes import (
 )
 from micnews.crawler.lock import AlreadyRunning, SiteLock
 from micnews.crawler.profilehealth import EXIT_PROFILE_ROT, rotten
+from micnews.crawler.report import pages_reached
 
 logger = logging.getLogger(__name__)
 
@@ -79,8 +80,12 @@ def verdict(stats: dict[str, Any], worker: bool = False) -> int:
         return EXIT_PROFILE_ROT
     if worker and reason == "finished":
         return EXIT_OK  # the shared queue ran dry: no failure
-    fetched = stats.get("response_received_count") or stats.get("micnews/skipped_known")
-    return EXIT_OK if fetched else EXIT_FAILED
+    return EXIT_OK if _fetched(stats) else EXIT_FAILED
+
+
+def _fetched(stats: dict[str, Any]) -> bool:
+    """Did the run reach a page (robots.txt answers aside), or find its pages known?"""
+    return pages_reached(stats) > 0 or bool(stats.get("micnews/skipped_known"))
 
 
 class RunRules:
@@ -122,9 +127,10 @@ class RunRules:
         stats = self.crawler.stats
         values = {**stats.get_stats(), "finish_reason": reason}
         code = verdict(values, self.worker)
-        fetched = values.get("response_received_count") or values.get("micnews/skipped_known")
+        fetched = _fetched(values)
         if code == EXIT_FAILED and not stats.get_value("micnews/error"):
-            stats.set_value("micnews/error", "no page could be fetched")
+            stats.set_value("micnews/error", stats.get_value("micnews/robots_unknown_error")
+                            or "no page could be fetched")
         stats.set_value("micnews/exit_code", code)
         stats.set_value("micnews/fetched_nothing", not fetched)
 

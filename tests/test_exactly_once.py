@@ -718,9 +718,13 @@ def test_a_site_whose_robots_rules_stay_unknown_gets_no_request(site, tmp_path):
     paths = site.server.paths()
     assert set(paths) == {"/robots.txt"}, paths
     assert len(paths) == 3 * 2, "3 attempts, each with its retry (RETRY_TIMES=1)"
-    stats = json.loads(next((out / "runs").glob("*.json")).read_text())
-    assert stats.get("micnews/robots_unknown", 0) >= 1, stats
-    assert dataset_urls(out) == [] and committed_urls(out) == set()
+    # no page was reached: a failed run (exit 1) that says why, and leaves nothing behind
+    assert first.returncode == 1, first.stderr[-3000:]
+    errors = [line for line in first.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "robots.txt of" in errors[0] and "could not be read" in \
+        errors[0], first.stderr[-3000:]
+    assert not (out / "runs").exists() and dataset_urls(out) == []
+    assert committed_urls(out) == set()
     del site.server.routes["/robots.txt"]
     next_run_completes(site, out, "robots.txt 503 for a whole run",
                        "test_a_site_whose_robots_rules_stay_unknown_gets_no_request",
