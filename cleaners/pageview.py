@@ -74,16 +74,6 @@ _ARTICLE_TYPES = frozenset(
 )
 
 
-def _utf16_text(head: bytes) -> bytes | None:
-    """``head`` as ASCII-ish bytes when it is UTF-16 without a BOM (every other byte NUL)."""
-    if len(head) < 16:
-        return None
-    for start in (0, 1):
-        if head[start::2].count(0) > 0.9 * len(head[start::2]):
-            return head[1 - start :: 2]
-    return None
-
-
 def html_problem(body: bytes, content_type: str | None) -> str | None:
     """Why these bytes are not an HTML page (None when they are).
 
@@ -99,8 +89,10 @@ def html_problem(body: bytes, content_type: str | None) -> str | None:
     if ctype and "html" not in ctype and "xml" not in ctype and ctype != "text/plain":
         return f"not html: {ctype}"
     if not ctype or ctype == "text/plain":
-        if b"\x00" in head[:4096]:
-            head = _utf16_text(body[:131072]) or b""
+        if b"\x00" in head[:4096]:  # UTF-16 (the markup's ASCII read out of it) or binary
+            codec = utf16_of(body)
+            head = body[:131072].decode(codec, "ignore").encode("ascii", "ignore") if codec \
+                else b""
         if not _HTML_HINT.search(head):
             return "not html"
     return None
