@@ -146,6 +146,9 @@ MICNEWS_REDIS_IDLE_SECONDS = 30.0
 """A worker exits after the shared queue stayed empty this long."""
 MICNEWS_REDIS_HEARTBEAT_SECONDS = 5.0
 """How often a worker refreshes its alive key and looks for dead workers."""
+MICNEWS_REDIS_POLL_SECONDS = 0.25
+"""How often a worker holding no request looks at the shared queue for new work
+(0: only on each heartbeat and Scrapy's own 5 s poll)."""
 MICNEWS_REDIS_WORKER_TTL = 30
 """No heartbeat for this long: the worker is dead, its claims go back to the queue."""
 MICNEWS_REDIS_PREFETCH = 2
