@@ -58,7 +58,7 @@ def _crawl_unreachable(url: str, out: Path) -> tuple[subprocess.CompletedProcess
     ("http://tin-tuc.micnews.invalid/", "DNS lookup failed", "tin-tuc.micnews.invalid"),
     ("http://127.0.0.1:{port}/", "connection refused", "127.0.0.1"),
 ])
-def test_unreachable_site_is_one_line_fast_and_leaves_nothing(tmp_path, url, cause, host):
+def test_unreachable_site_is_one_line_one_attempt_and_leaves_nothing(tmp_path, url, cause, host):
     """Default settings: the run ends at the first failure (robots.txt, fetched first):
     no retry, no second robots.txt attempt, the entry page never sent. How long that takes
     is measured by bench/fast_failure.py, not here."""
