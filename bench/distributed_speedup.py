@@ -12,8 +12,9 @@ loopback port): the synthetic NukeViet site of ``bench/speed_crawl.py`` (the dem
 not the crawler, bounds the rate). For N = 1, then 3: an empty Redis database and
 dataset, N ``micnews crawl --redis`` workers with the shipped politeness limits
 (``CONCURRENT_REQUESTS_PER_DOMAIN=4``, ``CONCURRENT_REQUESTS=16``,
-``MICNEWS_REDIS_PREFETCH=2``; only ``DOWNLOAD_DELAY=0`` and AutoThrottle off, so the
-delay is the server's), started and registered, then ``--seed``. The crawl time runs from
+``MICNEWS_REDIS_PREFETCH=2``, heartbeat 5 s, queue poll 0.25 s; only ``DOWNLOAD_DELAY=0``
+and AutoThrottle off, so the delay is the server's; ``--set NAME=VALUE`` adds more),
+started and registered, then ``--seed``. The crawl time runs from
 the seed until the shared queue and every worker's claims are empty (Redis polled every
 50 ms); the workers' idle wait before they exit is not counted. Reported: seconds, pages
 per second, the speed-up, and the split (articles written per worker, from each
@@ -42,7 +43,7 @@ from bench.speed_crawl import build_site  # noqa: E402
 from micnews.crawler.demo.server import SiteServer  # noqa: E402
 
 WORKER_SETTINGS = ["DOWNLOAD_DELAY=0", "AUTOTHROTTLE_ENABLED=False",
-                   "MICNEWS_REDIS_HEARTBEAT_SECONDS=1", "MICNEWS_REDIS_IDLE_SECONDS=20"]
+                   "MICNEWS_REDIS_IDLE_SECONDS=20"]
 
 
 def free_port() -> int:
@@ -67,13 +68,15 @@ def start_redis(folder: Path) -> tuple[subprocess.Popen, int]:
     raise SystemExit("redis-server did not start")
 
 
-def crawl(n_workers: int, base_url: str, redis_url: str, out: Path) -> dict:
-    """One measured crawl with ``n_workers`` workers; its numbers."""
+def crawl(n_workers: int, base_url: str, redis_url: str, out: Path,
+          extra: list[str] | None = None) -> dict:
+    """One measured crawl with ``n_workers`` workers (``extra``: more NAME=VALUE
+    settings); its numbers."""
     client = redis.Redis.from_url(redis_url)
     client.flushall()
     cli = [sys.executable, "-m", "micnews.crawler.cli", "crawl", "--redis", redis_url,
            base_url + "/", "--out", str(out)]
-    sets = [x for s in WORKER_SETTINGS for x in ("--set", s)]
+    sets = [x for s in [*WORKER_SETTINGS, *(extra or [])] for x in ("--set", s)]
     workers = [subprocess.Popen(cli + sets, cwd=ROOT, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.PIPE, text=True) for _ in range(n_workers)]
 
@@ -119,6 +122,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=150)
     parser.add_argument("--delay", type=float, default=0.5)
+    parser.add_argument("--set", dest="extra", action="append", default=[],
+                        metavar="NAME=VALUE", help="another worker setting (repeatable), "
+                        "e.g. MICNEWS_REDIS_HEARTBEAT_SECONDS=1")
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="micnews-speedup-"))
     try:
@@ -127,15 +133,16 @@ def main(argv: list[str] | None = None) -> int:
         server = SiteServer(work / "site").start()
         server.delay = args.delay
         try:
-            results = [crawl(n, server.base_url, f"redis://127.0.0.1:{port}/0", work / f"out{n}")
-                       for n in (1, 3)]
+            results = [crawl(n, server.base_url, f"redis://127.0.0.1:{port}/0", work / f"out{n}",
+                             args.extra) for n in (1, 3)]
         finally:
             server.stop()
             redis_proc.terminate()
             redis_proc.wait()
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print(f"site: {listed} URLs in the sitemap, {args.delay} s per answer")
+    print(f"site: {listed} URLs in the sitemap, {args.delay} s per answer; settings: "
+          f"{' '.join([*WORKER_SETTINGS, *args.extra])}")
     print("| workers | seconds | pages | pages/s | articles | articles per worker "
           "| max claims per site |")
     print("|---|---|---|---|---|---|---|")

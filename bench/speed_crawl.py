@@ -45,7 +45,9 @@ if str(ROOT) not in sys.path:
 
 from micnews.crawler.demo.server import SiteServer  # noqa: E402
 
-VENV_BIN = Path(sys.executable).parent
+# through this interpreter: a venv on system site-packages has no scrapy/micnews scripts
+SCRAPY = [sys.executable, "-m", "scrapy"]
+MICNEWS = [sys.executable, "-m", "micnews.crawler.cli"]
 DEMO = ROOT / "crawler" / "demo"
 _BODY_OPENINGS = (b'id="news-bodyhtml" class="bodytext margin-bottom-lg">',
                   b'<div class="bodytext">')
@@ -142,7 +144,7 @@ def measure(label: str, cmd: list[str], cwd: Path, env: dict[str, str] | None = 
 
 def scrapy_bench(work: Path, seconds: int) -> Run:
     """``scrapy bench`` for ``seconds`` (outside the project, so only Scrapy's defaults)."""
-    cmd = [str(VENV_BIN / "scrapy"), "bench", "-s", f"CLOSESPIDER_TIMEOUT={seconds}",
+    cmd = [*SCRAPY, "bench", "-s", f"CLOSESPIDER_TIMEOUT={seconds}",
            "-s", "LOGSTATS_INTERVAL=1"]
     bench_dir = work / "scrapy-bench"
     bench_dir.mkdir()
@@ -157,7 +159,7 @@ def micnews_crawl(work: Path, base_url: str, label: str = "micnews crawl",
                   extra: list[str] | None = None) -> Run:
     """``micnews crawl BASE_URL`` into a fresh dataset; crawl seconds from its stats."""
     out = work / label.replace(" ", "-")
-    cmd = [str(VENV_BIN / "micnews"), "crawl", base_url + "/", "--out", str(out),
+    cmd = [*MICNEWS, "crawl", base_url + "/", "--out", str(out),
            "--log-level", "INFO", *(extra or [])]
     for name, value in FAST.items():
         cmd += ["-s", f"{name}={value}"]
@@ -214,13 +216,12 @@ def two_workers(work: Path, redis_url: str) -> list[Run]:
     with SiteServer(work / "site") as server:
         url = server.base_url + "/"
         out = work / "redis-out"
-        micnews = str(VENV_BIN / "micnews")
-        subprocess.run([micnews, "crawl", url, "--out", str(out), "--redis", redis_url,
+        subprocess.run([*MICNEWS, "crawl", url, "--out", str(out), "--redis", redis_url,
                         "--seed"], check=True, capture_output=True)
         procs = []
         t = time.monotonic()
         for i in range(2):
-            cmd = [micnews, "crawl", url, "--out", str(out), "--redis", redis_url,
+            cmd = [*MICNEWS, "crawl", url, "--out", str(out), "--redis", redis_url,
                    "--log-level", "INFO"]
             for name, value in FAST.items():
                 cmd += ["-s", f"{name}={value}"]

@@ -64,16 +64,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.dataset as ds
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
 from micnews.cleaners.record import ARROW_SCHEMA, VN_TZ, Record, record_keys
 from micnews.cleaners.storage import Location, StorageError, display, locate
+
+if TYPE_CHECKING:  # imported by load(): pyarrow.dataset brings pandas (0.2-0.4 s), which
+    import pyarrow.dataset as ds  # writing and the crawl's start-up do not need
 
 ARTICLES_DIR = "articles"
 SITE_KEY = "site_key"
@@ -402,6 +405,8 @@ def load(out: str | os.PathLike[str] = "output", dedupe: bool = False) -> ds.Dat
 
     >>> load("output").to_table().to_pandas()  # doctest: +SKIP
     """
+    import pyarrow.dataset as ds
+
     loc = locate(out)
     fs = loc.filesystem
     if not dedupe:

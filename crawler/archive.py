@@ -34,7 +34,7 @@ from urllib.parse import urlencode
 import scrapy
 from scrapy.http import Response
 
-from micnews.cleaners.record import record_keys, utcnow
+from micnews.cleaners.record import record_keys
 from micnews.crawler.cdx import (
     ArchiveError,
     ArchiveSource,
@@ -51,6 +51,7 @@ from micnews.crawler.cdx import (
     site_query,
     window_bound,
 )
+from micnews.crawler.fetchtime import fetched_at
 from micnews.crawler.items import PageItem
 from micnews.crawler.sites import Site
 from micnews.crawler.spiders.news import NewsSpider, _headers
@@ -239,7 +240,7 @@ class ArchiveSpider(NewsSpider):
                 return
         self.crawler.stats.inc_value("micnews/archive/captures_fetched")
         yield PageItem(url=url, body=body, headers=headers, status=status,
-                       fetched_at=utcnow(), site=site.name,
+                       fetched_at=fetched_at(response), site=site.name,
                        archived_at=Capture(url, timestamp).archived_at, archive=label)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import logging
@@ -93,7 +94,7 @@ def crawl(
     """
     # usage checks first, before the crawl machinery (scrapy, trafilatura, pyarrow) is imported:
     # a mistake is one error line at once
-    _check_writable(out)
+    created = _check_writable(out)
     # a full disk is said once, by this command's `error:` line (scrapy crawl logs it)
     logging.getLogger("micnews.crawler.diskfull").setLevel(logging.CRITICAL)
     settings: dict[str, object] = {"LOG_LEVEL": log_level.upper(), "MICNEWS_REFRESH": refresh}
@@ -154,6 +155,9 @@ def crawl(
         raise fail(str(exc), code=EXIT_FAILED) from None
     if summary.get("response_received_count"):  # a run that reached no site: one line
         summary.print_table(Console())
+    if created is not None and summary.get("micnews/fetched_nothing", False):
+        with contextlib.suppress(OSError):  # the run rules emptied it: leave no trace
+            created.rmdir()
     from micnews.crawler.profilehealth import rotten, warning
 
     for h in rotten(summary.stats):  # profile health: a redesign noticed the day it happens
@@ -370,9 +374,10 @@ def _render(records: list[Record], fmt: Format) -> str:
     return "\n".join(blocks)
 
 
-def _check_writable(out: str | Path, local_only: str | None = None) -> None:
+def _check_writable(out: str | Path, local_only: str | None = None) -> Path | None:
     """Fail (one line) unless ``out`` can be written: a folder we can create and write,
-    or a filesystem URI that answers (its local staging folder writable too)."""
+    or a filesystem URI that answers (its local staging folder writable too). Returns
+    the folder if this check created it (a run that fetched nothing removes it again)."""
     if "://" in str(out):  # a URI: pyarrow's filesystems (a plain path needs no pyarrow)
         from micnews.cleaners.storage import StorageError, check_reachable, locate, require_local
 
@@ -386,6 +391,7 @@ def _check_writable(out: str | Path, local_only: str | None = None) -> None:
         folder = location.staging
     else:
         folder = Path(out)
+    created = None if folder.exists() else folder
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -397,6 +403,7 @@ def _check_writable(out: str | Path, local_only: str | None = None) -> None:
         raise fail(f"cannot create output folder {folder}: {exc.strerror or exc}") from None
     if not os.access(folder, os.W_OK):
         raise fail(f"output folder {folder} is not writable")
+    return created
 
 
 def _register_dataset_commands() -> None:

@@ -28,7 +28,6 @@ RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 COOKIES_ENABLED = False
-TELNETCONSOLE_ENABLED = False
 DEPTH_PRIORITY = 1
 """Breadth-first: home and listings (the template) before deep pages."""
 SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
@@ -64,11 +63,16 @@ DOWNLOADER_MIDDLEWARES = {
     # a body not received whole (short, cut gzip) is retried: seen before decompression (590)
     "micnews.crawler.completeness.CompleteBodyMiddleware": 595,
     "micnews.crawler.report.SiteCounts": 860,  # every answer, retried ones too
+    "micnews.crawler.fetchtime.FetchTimeMiddleware": 990,  # when each response arrived
 }
 SPIDER_MIDDLEWARES = {
     "micnews.crawler.diskfull.DiskFullSpiderMiddleware": 45,  # a full disk: stop, one line
 }
 EXTENSIONS = {
+    # no control listener: neither the telnet console nor Scrapy's remote-control HTTP
+    # server (it writes a job file under ~ and imports aiohttp, 0.2 s of every start-up)
+    "scrapy.extensions.telnet.TelnetConsole": None,
+    "scrapy.extensions.remote_control.RemoteControl": None,
     "micnews.crawler.runrules.RunRules": 100,  # first: the site lock before anything opens
     "micnews.crawler.stateowner.StateOwner": 110,
     "micnews.crawler.extensions.ProgressLine": 500,
@@ -142,6 +146,9 @@ MICNEWS_REDIS_IDLE_SECONDS = 30.0
 """A worker exits after the shared queue stayed empty this long."""
 MICNEWS_REDIS_HEARTBEAT_SECONDS = 5.0
 """How often a worker refreshes its alive key and looks for dead workers."""
+MICNEWS_REDIS_POLL_SECONDS = 0.25
+"""How often a worker holding no request looks at the shared queue for new work
+(0: only on each heartbeat and Scrapy's own 5 s poll)."""
 MICNEWS_REDIS_WORKER_TTL = 30
 """No heartbeat for this long: the worker is dead, its claims go back to the queue."""
 MICNEWS_REDIS_PREFETCH = 2

@@ -15,6 +15,9 @@ finished. :class:`ClaimingScheduler` closes that gap:
   it: downloaded, callback run, every request it yielded pushed to Redis, every item
   through the pipelines) the entry leaves the in-flight hash; if records it produced
   wait for a Parquet commit it is kept in ``<key>:done:<worker>`` until that commit;
+* **poll** — a worker holding nothing looks at the queue every ``MICNEWS_REDIS_POLL_SECONDS``
+  and wakes its engine when there is work (Scrapy asks an idle scheduler only every 5 s:
+  the workers waiting while the first one reads the sitemap would start seconds late);
 * **heartbeat** — each worker refreshes ``<key>:alive:<worker>`` (TTL
   ``MICNEWS_REDIS_WORKER_TTL``) every ``MICNEWS_REDIS_HEARTBEAT_SECONDS``;
 * **rescue** — any worker (at start, on each heartbeat) moves the in-flight and done
@@ -124,6 +127,8 @@ class ClaimingScheduler(Scheduler):
         scheduler.records_waiting = 0
         scheduler._idle_since = None
         scheduler._loop = None
+        scheduler.poll_seconds = settings.getfloat("MICNEWS_REDIS_POLL_SECONDS")
+        scheduler._poll = None
         scheduler._claim = scheduler.server.register_script(CLAIM)
         scheduler._push_new = scheduler.server.register_script(PUSH_NEW)
         scheduler._rescue = scheduler.server.register_script(RESCUE)
@@ -162,14 +167,18 @@ class ClaimingScheduler(Scheduler):
         self.rescue_dead_workers()
         self._loop = task.LoopingCall(self._tick)
         self._loop.start(self.heartbeat_seconds, now=False)
+        if self.poll_seconds > 0:
+            self._poll = task.LoopingCall(self._poll_queue)
+            self._poll.start(self.poll_seconds, now=False)
         logger.info("worker %s on %s (%d requests queued)", self.worker, self.base,
                     len(self.queue))
 
     def close(self, reason: str) -> None:
         """Finished: the pipelines have flushed, nothing is in flight. Otherwise (shutdown,
         page limit) give what was taken back to the queue for the other workers."""
-        if self._loop is not None and self._loop.running:
-            self._loop.stop()
+        for loop in (self._loop, self._poll):
+            if loop is not None and loop.running:
+                loop.stop()
         inflight, done = self._inflight(self.worker), self._done(self.worker)
         if reason != "finished":
             with self.server.pipeline() as pipe:
@@ -286,6 +295,17 @@ class ClaimingScheduler(Scheduler):
             self._wake_engine()
         except Exception:  # a Redis hiccup must not stop the heartbeat loop
             logger.exception("heartbeat of worker %s failed", self.worker)
+
+    def _poll_queue(self) -> None:
+        """A worker holding nothing takes queued work now, not at the engine's next 5 s
+        poll (one ZCARD per poll while idle)."""
+        if self.claims:
+            return  # busy: the engine asks again as each request finishes
+        try:
+            if self.server.zcard(self.queue.key):
+                self._wake_engine()
+        except Exception:  # a Redis hiccup: the heartbeat reports lasting trouble
+            logger.debug("queue poll of worker %s failed", self.worker, exc_info=True)
 
     def _wake_engine(self) -> None:
         # Scrapy asks an idle scheduler again only every 5 s; a waiting worker asks on each

@@ -39,7 +39,9 @@ class RobotsFirstMiddleware(RobotsTxtMiddleware):
     async def robot_parser(self, request: Request) -> RobotParser | None:
         netloc = urlparse_cached(request).netloc
         down = False  # the site cannot be reached at all (DNS, refused, TLS): the run's own
-        for _ in range(self.attempts if netloc not in self._unknown else 0):  # error says so
+        tries = 0  # error says so
+        while tries < (self.attempts if netloc not in self._unknown else 0):
+            tries += 1
             unreachable = self._stats.get_value("micnews/unreachable", 0)
             parser = await super().robot_parser(request)
             if parser is not None:
@@ -58,7 +60,7 @@ class RobotsFirstMiddleware(RobotsTxtMiddleware):
                     "nothing was sent to that site")
             logger.log(logging.INFO if down else logging.WARNING,
                        "robots.txt of %s could not be fetched (%d tries): nothing is "
-                       "sent to that site this run", netloc, self.attempts)
+                       "sent to that site this run", netloc, tries)
         self._stats.inc_value("micnews/robots_unknown")
         raise IgnoreRequest(f"robots.txt of {netloc} unknown: {request.url} not sent")
 

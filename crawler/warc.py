@@ -31,6 +31,7 @@ from warcio.warcwriter import WARCWriter
 from micnews.cleaners.record import Page
 from micnews.cleaners.storage import Location, locate
 from micnews.crawler.diskfull import STAT, is_disk_full, stop_for_disk_full
+from micnews.crawler.fetchtime import fetched_at
 
 logger = logging.getLogger(__name__)
 SECRET_HEADERS = {"cookie", "set-cookie", "authorization", "proxy-authorization"}
@@ -103,10 +104,8 @@ class WarcWriterMiddleware:
             self._seq += 1
 
     def _archive(self, writer: WARCWriter, request: Request, response: Response) -> None:
-        # One fetch time, to the second, shared by the WARC record and the dataset row.
-        fetched = datetime.now(UTC).replace(microsecond=0)
-        request.meta["micnews_fetched_at"] = fetched
-        date = fetched.strftime("%Y-%m-%dT%H:%M:%SZ")
+        # the time the response arrived, as the dataset row has it (fetchtime.py)
+        date = fetched_at(request).strftime("%Y-%m-%dT%H:%M:%SZ")
         req_headers = [(k.decode("latin-1"), b", ".join(v).decode("latin-1"))
                        for k, v in request.headers.items()
                        if k.decode("latin-1").lower() not in SECRET_HEADERS]

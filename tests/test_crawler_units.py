@@ -99,3 +99,32 @@ def test_print_and_mail_views_of_an_article_are_not_followed():
     urls = sorted(link.url for link in spider.links.extract_links(page))
     assert urls == ["http://127.0.0.1:8000/Pages/TinTuc/9105/Ky-niem.html",
                     "http://127.0.0.1:8000/vi/news/tin-tuc/in-an-12.html"]
+
+
+def test_the_warc_record_and_the_row_share_the_one_fetch_stamp(tmp_path):
+    """fetched_at has one owner (fetchtime.py): the WARC writer writes the stamp the
+    response got on arrival, the spider reads the same one; a retry is stamped anew."""
+    from datetime import UTC, datetime
+
+    from scrapy.http import HtmlResponse, Request
+    from scrapy.utils.test import get_crawler
+
+    from micnews.crawler.fetchtime import META_KEY, FetchTimeMiddleware, fetched_at
+    from micnews.crawler.warc import WarcWriterMiddleware, iter_pages
+
+    request = Request("http://a.vn/tin/1.html")
+    response = HtmlResponse(request.url, body=b"<p>x</p>")  # tied to request after the chain
+    FetchTimeMiddleware().process_response(request, response)
+    stamped = fetched_at(request)
+    assert stamped.tzinfo is UTC and stamped.microsecond == 0
+    long_ago = datetime(2001, 2, 3, 4, 5, 6, tzinfo=UTC)  # not any clock's "now"
+    request.meta[META_KEY] = long_ago
+    writer = WarcWriterMiddleware(tmp_path, 1 << 30, get_crawler().stats)
+    writer.process_response(request, response)
+    writer.close()
+    [page] = [p for f in tmp_path.glob("*.warc.gz") for p in iter_pages(f)]
+    spider_sees = response.replace(request=request)
+    assert page.fetched_at == fetched_at(spider_sees) == long_ago
+    retry = request.replace(dont_filter=True)  # what RetryMiddleware sends: meta copied
+    FetchTimeMiddleware().process_response(retry, HtmlResponse(retry.url, request=retry))
+    assert retry.meta[META_KEY] != long_ago

@@ -21,7 +21,7 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from micnews.cleaners.attachments import ATTACHMENT_EXTENSIONS
 from micnews.cleaners.clean import site_of
 from micnews.cleaners.profile import crawl_deny_patterns
-from micnews.cleaners.record import utcnow
+from micnews.crawler.fetchtime import fetched_at
 from micnews.crawler.items import PageItem
 from micnews.crawler.sites import Site, load_sites, resolve_targets
 from micnews.crawler.stateowner import state_of
@@ -100,7 +100,7 @@ class NewsSpider(scrapy.Spider):
             body=response.body,
             headers=_headers(response),
             status=response.status,
-            fetched_at=response.meta.get("micnews_fetched_at") or utcnow(),
+            fetched_at=fetched_at(response),
             site=self.site_name(response.url),
             links=targets,
         )
