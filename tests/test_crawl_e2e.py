@@ -14,7 +14,9 @@ import pytest
 from micnews.cleaners.dataset import DATASET_SCHEMA, load
 from tests.conftest import ROOT, run_cli
 
-pytestmark = pytest.mark.e2e  # crawls or the micnews command in subprocesses
+# crawls or the micnews command in subprocesses; one worker runs the module,
+# so its module-scoped fixture is built once, not once per worker
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("crawl_e2e")]
 
 
 @pytest.fixture(scope="module")

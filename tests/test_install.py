@@ -15,7 +15,9 @@ import pytest
 
 from tests.helpers import ROOT
 
-pytestmark = pytest.mark.e2e  # builds a wheel and a virtualenv (~10 s)
+# builds a wheel and a virtualenv (~10 s); one worker runs the module,
+# so its module-scoped fixture is built once, not once per worker
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("install")]
 
 PROBE = """
 import importlib, importlib.resources, sys
