@@ -85,6 +85,14 @@ class _FaultsFromWorkers:
             FAULT_RESULTS.extend(FaultResult(**line) for line in lines)
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_auto_num_workers(config) -> int:
+    """``-n auto``: one worker more than the CPUs. Most tests wait on a crawl subprocess,
+    a loopback server or redis: with one worker per core a 2-core machine sat idle a fifth
+    of the run (4 min 32 s with 2 workers, 3 min 50 s with 3)."""
+    return (os.cpu_count() or 1) + 1
+
+
 def pytest_configure(config) -> None:
     if config.pluginmanager.hasplugin("xdist"):
         config.pluginmanager.register(_FaultsFromWorkers(), "micnews-faults-from-workers")
