@@ -18,6 +18,7 @@ from scrapy.http import Request, Response
 
 from micnews.cleaners.clean import site_of
 from micnews.cleaners.record import Record
+from micnews.crawler.robots import REUSED
 
 STATUS_CLASSES = ("2xx", "3xx", "404", "other 4xx", "5xx")
 ROBOTS_ANSWERS = "micnews/robots_answers"
@@ -46,6 +47,8 @@ class SiteCounts:
         return cls(crawler)
 
     def process_response(self, request: Request, response: Response) -> Response:
+        if REUSED in response.flags:  # robots.txt served again from memory: not an answer
+            return response
         cls = status_class(response.status)
         self.stats.inc_value(f"micnews/status/{cls}")
         if request.meta.get("dont_obey_robotstxt") and request.url.endswith("/robots.txt"):

@@ -7,7 +7,9 @@ request through, ``Disallow`` lines unread. This subclass fetches robots.txt aga
 ``MICNEWS_ROBOTS_ATTEMPTS`` times, each with Scrapy's retries) and, while the rules stay
 unknown, sends nothing to that site: such requests end as one line each and the stat
 ``micnews/robots_unknown``; the next run tries again. A 4xx robots.txt still means "no
-rules" (allow all), as the standard says.
+rules" (allow all), as the standard says. The spider's own robots.txt request (it reads the
+sitemaps named there) is answered with the response fetched for the rules: robots.txt is
+downloaded once per site and run, one round trip less before a site's sitemaps.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ from scrapy.utils.httpobj import urlparse_cached
 logger = logging.getLogger(__name__)
 
 
+REUSED = "robots.txt reused"  # the flag of an answer served again (not a download)
+
+
 class RobotsUnknown(IgnoreRequest):
     """robots.txt answered 5xx or 429: its rules are not known."""
 
@@ -35,6 +40,16 @@ class RobotsFirstMiddleware(RobotsTxtMiddleware):
         super().__init__(crawler)
         self.attempts = max(1, crawler.settings.getint("MICNEWS_ROBOTS_ATTEMPTS"))
         self._unknown: set[str] = set()  # sites whose rules stayed unknown this run
+        self._answers: dict[str, Response] = {}  # robots.txt as fetched for the rules
+
+    async def process_request(self, request: Request, spider: object = None) -> Response | None:
+        """The rules first (or no request); the spider's own robots.txt request (for its
+        sitemaps) gets the answer fetched for the rules, not a second download."""
+        await super().process_request(request)
+        answer = self._answers.get(urlparse_cached(request).netloc)
+        if answer is not None and request.url == answer.url:
+            return answer.replace(request=request, flags=[*answer.flags, REUSED])
+        return None
 
     async def robot_parser(self, request: Request) -> RobotParser | None:
         netloc = urlparse_cached(request).netloc
@@ -68,4 +83,5 @@ class RobotsFirstMiddleware(RobotsTxtMiddleware):
         if response.status >= 500 or response.status == 429:
             self._stats.inc_value(f"robotstxt/response_status_count/{response.status}")
             raise RobotsUnknown(f"robots.txt answered {response.status}")
+        self._answers[netloc] = response
         await super()._parse_robots(response, netloc, request)

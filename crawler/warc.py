@@ -32,6 +32,7 @@ from micnews.cleaners.record import Page
 from micnews.cleaners.storage import Location, locate
 from micnews.crawler.diskfull import STAT, is_disk_full, stop_for_disk_full
 from micnews.crawler.fetchtime import fetched_at
+from micnews.crawler.robots import REUSED
 
 logger = logging.getLogger(__name__)
 SECRET_HEADERS = {"cookie", "set-cookie", "authorization", "proxy-authorization"}
@@ -71,8 +72,8 @@ class WarcWriterMiddleware:
         return mw
 
     def process_response(self, request: Request, response: Response) -> Response:
-        if request.meta.get("micnews_no_archive"):
-            return response
+        if request.meta.get("micnews_no_archive") or REUSED in response.flags:
+            return response  # (robots.txt served again from memory: archived when fetched)
         if self.stats.get_value(STAT):  # the disk is full: the crawl is stopping
             raise IgnoreRequest(f"not archived (disk full): {request.url}")
         start = None

@@ -132,6 +132,9 @@ def test_summary_counts_statuses(fixture_expected, tmp_path):
             assert summary[f"pages {cls}"] == str(n), (cls, summary)
             assert f"pages {cls}" in result.stdout
         assert summary["pages fetched"] == str(len(answered))
+        # robots.txt asked once: the spider's request for its sitemaps gets the answer the
+        # robots middleware fetched for the rules
+        assert [p for _m, p, _s in answered].count("/robots.txt") == 1, answered
         assert summary["retries"] == "1"
         assert summary["robots.txt forbidden"] == "1"
         assert int(summary["off-site dropped"]) >= 1
