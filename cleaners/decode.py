@@ -131,10 +131,9 @@ def utf16_without_bom(body: bytes) -> str | None:
 
 def utf16_of(body: bytes) -> str | None:
     """The UTF-16 codec ``body`` is in (with or without a BOM), None for other encodings."""
-    if body.startswith(codecs.BOM_UTF16_LE) and not body.startswith(codecs.BOM_UTF32_LE):
-        return "utf-16-le"
-    if body.startswith(codecs.BOM_UTF16_BE):
-        return "utf-16-be"
+    by_bom = next((codec for bom, codec in _BOMS if body.startswith(bom)), None)
+    if by_bom is not None:
+        return by_bom if by_bom.startswith("utf-16") else None
     return utf16_without_bom(body)
 
 
