@@ -308,24 +308,23 @@ def _drop_link_lines(links: dict[str, int], paragraphs: list[str]) -> tuple[list
     return kept, len(paragraphs) - len(kept)
 
 
-def _text_start(el: lhtml.HtmlElement, size: int = 60) -> str:
-    """The first ``size`` characters of ``el``'s text, leading space dropped, read lazily
-    (down the first children, then chunk by chunk): the whole text of every element of a
-    page is a subtree walk per element."""
-    text, node = "", el
-    while True:
-        text = (text + (node.text or "")).lstrip()
-        if len(text) >= size:
-            return text[:size]
-        if not len(node):
-            break
-        node = node[0]
+def _start_key(el: lhtml.HtmlElement, size: int = 12) -> str:
+    """The first ``size`` characters of ``el``'s text with whitespace collapsed, read lazily
+    (its own text, then chunk by chunk): the whole text of every element of a page is a
+    subtree walk per element."""
+    text = el.text
+    if text:
+        key = " ".join(text.split())
+        if len(key) > size:  # one more: a later chunk cannot change the first ``size``
+            return key[:size]
     text = ""
     for chunk in el.itertext():
-        text = (text + chunk).lstrip()
-        if len(text) >= size:
-            break
-    return text[:size]
+        text += chunk
+        if len(text) > size:
+            key = " ".join(text.split())
+            if len(key) > size:
+                return key[:size]
+    return " ".join(text.split())[:size]
 
 
 def _teaser_share(root: lhtml.HtmlElement, paragraphs: list[str]) -> float:
@@ -338,7 +337,7 @@ def _teaser_share(root: lhtml.HtmlElement, paragraphs: list[str]) -> float:
     for el in root.iter("p", "div", "span", "h2", "h3", "li", "td"):
         if len(el) > 4 * MAX_CARD_CHILDREN:  # a container, not a paragraph or a card
             continue
-        if norm_space(_text_start(el))[:12] not in starts:
+        if _start_key(el) not in starts:
             continue
         text = el.text_content()
         if 40 <= len(text) <= 1500:
