@@ -15,8 +15,6 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from lxml import html as lhtml
-
 from micnews.cleaners.boilerplate import Markers, strip_boilerplate
 from micnews.cleaners.dates import date_from_html, date_from_url
 from micnews.cleaners.detect import detect_family
@@ -53,23 +51,6 @@ def is_home_url(url: str) -> bool:
     """True for a site's home page URL (``/``, ``/vi/``, ``/index.html``, ``/default.aspx``)."""
     parts = urlsplit(url)
     return not parts.query and bool(_HOME_PATH.match(parts.path))
-
-
-def looks_like_article(tree: lhtml.HtmlElement) -> bool:
-    """Article signals independent of any profile (og:type, article metas, schema.org)."""
-    for meta in tree.iter("meta"):
-        prop = (meta.get("property") or meta.get("name") or "").lower()
-        if prop == "og:type" and (meta.get("content") or "").lower() == "article":
-            return True
-        if prop == "article:published_time":
-            return True
-    if tree.cssselect("[itemtype*=Article], article"):
-        return True
-    return any(
-        "Article" in (s.text or "")
-        for s in tree.iter("script")
-        if (s.get("type") or "").lower() == "application/ld+json"
-    )
 
 
 def _vn(dt: datetime | None) -> datetime | None:
@@ -129,7 +110,7 @@ def _clean(page: Page, template: SiteTemplate | None, removed: Counter[str],
     markers: Markers | None = None
     if profile is not None:  # profile → field fallbacks → generic path (cleaners/fallback.py)
         extracted, extraction = extract_family(
-            view, url, profile, template, looks_like_article(tree))
+            view, url, profile, template, view.article_hint)
         if extracted is None:
             return NotArticle(url, _why_refused(view, extraction), profile.name)
         family, markers = profile.name, profile.markers
@@ -138,7 +119,7 @@ def _clean(page: Page, template: SiteTemplate | None, removed: Counter[str],
 
     # 4. generic path: unknown family, or a profiled page whose article the profile missed
     if extracted is None:
-        if is_home_url(url) and not looks_like_article(view.tree):
+        if is_home_url(url) and not view.article_hint:
             return NotArticle(url, "home page", family)
         found = extract_generic_or_reason(view, url, template)
         if isinstance(found, str):

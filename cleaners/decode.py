@@ -367,10 +367,34 @@ def _repair(text: str) -> tuple[str, tuple[str, ...]]:
         if fixed != text:
             repairs.append("eth")
             text = fixed
-    nfc = unicodedata.normalize("NFC", text)
-    if nfc != text:
+    nfc = nfc_by_chunks(text)
+    if nfc is not text:
         repairs.append("nfc")
     return nfc, tuple(repairs)
+
+
+NFC_CHUNK = 8192
+
+
+def nfc_by_chunks(text: str) -> str:
+    """NFC of ``text``, normalising it a few thousand characters at a time (cut after a line
+    break, where no composition spans): ``unicodedata`` quick-checks a string and, at its
+    first combining mark, renormalises all of it — two stray marks on a 500 KB page cost 9 ms,
+    now the two chunks around them. Returns ``text`` itself when nothing changed."""
+    if len(text) <= NFC_CHUNK:
+        nfc = unicodedata.normalize("NFC", text)
+        return text if nfc == text else nfc
+    out: list[str] = []
+    pos, changed = 0, False
+    while pos < len(text):
+        end = text.find("\n", pos + NFC_CHUNK)
+        end = len(text) if end < 0 else end + 1
+        chunk = text[pos:end]
+        nfc = unicodedata.normalize("NFC", chunk)
+        changed = changed or nfc != chunk
+        out.append(nfc)
+        pos = end
+    return "".join(out) if changed else text
 
 
 # invisible characters that only break words for search; NBSP-like spaces become spaces

@@ -66,6 +66,7 @@ _HTML_HINT = re.compile(
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
 _CLASS_AND_ID_VALUES = etree.XPath("//@class | //@id", smart_strings=False)
+_ARTICLE_ITEMTYPE = etree.XPath("//*[contains(@itemtype, 'Article')]")
 _PARSER = lhtml.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
 # lxml.html's own class lookup is a Python method called for every element proxy lxml makes
 # (trafilatura's pruning walks every matched node's ancestors: ~4 000 calls a page); its
@@ -213,6 +214,19 @@ class PageView:
             return True
         return any("article" in (el.get("itemtype") or "").lower()
                    for el in self.tree.xpath("//*[@itemtype]"))
+
+    @cached_property
+    def article_hint(self) -> bool:
+        """The page hints it is an article, more weakly than :attr:`article_markup`:
+        ``og:type=article``, an ``<article>`` element, a schema.org ``*Article`` itemtype,
+        or "Article" in a JSON-LD script (enough to keep a home URL, or a family page its
+        profile missed, on the article path)."""
+        if self.article_markup or self.meta.get("og:type", "").lower() == "article":
+            return True
+        if self.tree.find(".//article") is not None or _ARTICLE_ITEMTYPE(self.tree):
+            return True
+        return any("Article" in (script.text or "") for script in self.tree.iter("script")
+                   if (script.get("type") or "").lower() == "application/ld+json")
 
     @cached_property
     def title_tag(self) -> str | None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from micnews.cleaners.decode import Decoded, decode_html, repair_text
+from micnews.cleaners.decode import NFC_CHUNK, Decoded, decode_html, nfc_by_chunks, repair_text
 from tests.helpers import real_pages, shared
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "encodings"
@@ -323,3 +323,18 @@ def test_a_utf16_meta_label_on_utf16_bytes() -> None:
     for codec in ("utf-16-le", "utf-16-be"):
         decoded = decode_html(body.encode(codec))
         assert (decoded.html, decoded.encoding, decoded.source) == (body, codec, "meta")
+
+
+def test_page_in_decomposed_unicode_comes_out_nfc_chunk_by_chunk():
+    """A real page saved in decomposed Unicode (NFD: letters plus combining marks, as some
+    editors and macOS tools write it) comes out exactly as NFC of the whole page, although
+    it is normalised a chunk at a time; a page already in NFC is returned as it is."""
+    path = FIXTURES.parent / "realpages" / "fundus" / "vnexpress_2025_10_22.html"
+    text = path.read_bytes().decode("utf-8")
+    assert len(text) > 4 * NFC_CHUNK
+    nfc = unicodedata.normalize("NFC", text)
+    decoded = decode_html(unicodedata.normalize("NFD", text).encode("utf-8"),
+                          "text/html; charset=utf-8")
+    assert decoded.html == nfc
+    assert "nfc" in decoded.repairs
+    assert nfc_by_chunks(nfc) is nfc  # unchanged text is not copied
