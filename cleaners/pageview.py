@@ -26,7 +26,7 @@ from urllib.parse import urljoin
 from lxml import etree
 from lxml import html as lhtml
 
-from micnews.cleaners.decode import Decoded, decode_html, utf16_of
+from micnews.cleaners.decode import Decoded, decode_html, utf16_of, without_controls
 from micnews.cleaners.record import Page
 from micnews.cleaners.textnorm import norm_space
 
@@ -63,7 +63,6 @@ _HTML_HINT = re.compile(
     rb"link|style|font|center|form|ul|li|img|frameset|article|section|main)[\s>/]",
     re.IGNORECASE,
 )
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
 _CLASS_AND_ID_VALUES = etree.XPath("//@class | //@id", smart_strings=False)
 _ARTICLE_ITEMTYPE = etree.XPath("//*[contains(@itemtype, 'Article')]")
@@ -128,9 +127,13 @@ def limits_problem(body: bytes, limits: Limits = DEFAULT_LIMITS) -> str | None:
 
 def parse_html(text: str) -> lhtml.HtmlElement | None:
     """Parse decoded HTML once, without comments (None when lxml finds no document)."""
-    # lxml refuses str input with an XML declaration, and control characters in text it
-    # is later asked to set
-    text = _CONTROL.sub("", _XML_DECL.sub("", text, count=1))
+    # lxml refuses control characters in text it is later asked to set
+    return _parse(without_controls(text))
+
+
+def _parse(text: str) -> lhtml.HtmlElement | None:
+    """:func:`parse_html` of text without control characters (:func:`decode_html`'s)."""
+    text = _XML_DECL.sub("", text, count=1)  # lxml refuses str input with an XML declaration
     try:
         return lhtml.document_fromstring(text, parser=_PARSER)
     except (etree.ParserError, ValueError, TypeError):
@@ -269,7 +272,7 @@ def build_view(page: Page, limits: Limits = DEFAULT_LIMITS) -> PageView | str:
     if problem:
         return problem
     decoded = decode_html(page.body, content_type)
-    tree = parse_html(decoded.html)
+    tree = _parse(decoded.html)
     if tree is None:
         return "unparsable html"
     return PageView(page.url, decoded, tree, dict(page.headers))

@@ -33,6 +33,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from micnews.cleaners.bytescan import CharScan
+
 # --- byte tables (generated from glibc /usr/share/i18n/charmaps/{TCVN5712-1,VISCII}.gz) ---
 
 _TCVN5712_C0 = (
@@ -224,7 +226,8 @@ _VNI_RE = re.compile(
     "([" + _VNI_BASES + "])([" + "".join(_VNI_MODS) + "])|([" + "".join(_VNI_SINGLE) + "])"
 )
 # Characters Unicode Vietnamese never uses but VNI text is full of.
-_VNI_STRONG_RE = re.compile("[øûïåäüëæöîñØÛÏÅÄÜËÆÖÎÑ]")
+_VNI_STRONG = "øûïåäüëæöîñØÛÏÅÄÜËÆÖÎÑ"
+_VNI_STRONG_RE = re.compile(f"[{_VNI_STRONG}]")
 # Once a page is known to hold VNI/TCVN3, any of their characters is worth a look.
 _VNI_WIDE_RE = re.compile(
     "[" + _VNI_BASES + "][" + "".join(_VNI_MODS) + "]|[" + "".join(_VNI_SINGLE) + "]"
@@ -374,16 +377,20 @@ def _run_bounds(text: str, pos: int) -> tuple[int, int, bool]:
 
 
 def _convert_runs(
-    text: str, kinds: set[str], tcvn_re: re.Pattern[str], vni_re: re.Pattern[str]
+    text: str, kinds: set[str], tcvn_re: re.Pattern[str], vni_re: re.Pattern[str],
+    starts: list[int] | None = None,
 ) -> str:
-    """Judge and convert the runs of ``text`` around matches of either regex."""
+    """Judge and convert the runs of ``text`` around matches of either regex (``starts``:
+    where they match, when the caller found that faster)."""
     out: list[str] = []
     last = 0
-    trigger = re.compile(tcvn_re.pattern + "|" + vni_re.pattern)
-    for m in trigger.finditer(text):
-        if m.start() < last:
+    if starts is None:
+        trigger = re.compile(tcvn_re.pattern + "|" + vni_re.pattern)
+        starts = [m.start() for m in trigger.finditer(text)]
+    for pos in starts:
+        if pos < last:
             continue
-        start, end, code = _run_bounds(text, m.start())
+        start, end, code = _run_bounds(text, pos)
         start = max(start, last)
         out.append(text[last:start])
         run = text[start:end]
@@ -393,11 +400,18 @@ def _convert_runs(
     return "".join(out)
 
 
-def fix_legacy_fonts_report(text: str) -> tuple[str, frozenset[str]]:
-    """:func:`fix_legacy_fonts`, also saying which encodings were converted ("tcvn3", "vni")."""
+# Every strong legacy-font character, found in a whole page by its UTF-8 bytes.
+_STRONG_SCAN = CharScan(_TCVN3_STRONG + _VNI_STRONG)
+
+
+def fix_legacy_fonts_report(text: str, utf8: bytes | None = None) -> tuple[str, frozenset[str]]:
+    """:func:`fix_legacy_fonts`, also saying which encodings were converted ("tcvn3", "vni").
+    ``utf8``: the text's UTF-8 bytes (:func:`~micnews.cleaners.bytescan.utf8_of`), to find
+    the suspicious characters of a whole page fast."""
     kinds: set[str] = set()
     # only the runs around suspicious characters are looked at: pages are large
-    out = _convert_runs(text, kinds, _TCVN3_STRONG_RE, _VNI_STRONG_RE)
+    out = _convert_runs(text, kinds, _TCVN3_STRONG_RE, _VNI_STRONG_RE,
+                        _STRONG_SCAN.positions(text, utf8))
     if not kinds:
         return text, frozenset()
     # the page is known to use a legacy font: look again at the runs whose only
