@@ -30,6 +30,7 @@ from micnews.cleaners.dates import (
 from micnews.cleaners.pagemeta import PageMeta, page_metadata
 from micnews.cleaners.pageview import DEFAULT_LIMITS, PageView, view_of_html
 from micnews.cleaners.record import Extracted, Image
+from micnews.cleaners.split_body import joined_body
 from micnews.cleaners.templates import MAX_TEMPLATE_SHARE, SiteTemplate, block_key
 from micnews.cleaners.textnorm import norm_space
 
@@ -463,13 +464,14 @@ def _paragraph_count(view: PageView) -> int:
     return sum(1 for _ in view.tree.iter("p"))
 
 
-def _trafilatura(view: PageView, precision: bool, fast: bool):  # noqa: ANN202 - Document
-    """trafilatura's text extraction over our tree (it copies it); the metadata is read
-    apart (:mod:`micnews.cleaners.pagemeta`)."""
+def _trafilatura(view: PageView, precision: bool, fast: bool,  # noqa: ANN202 - Document
+                 tree: lhtml.HtmlElement | None = None):
+    """trafilatura's text extraction over our tree (it copies it), or over ``tree`` (a
+    variant of it); the metadata is read apart (:mod:`micnews.cleaners.pagemeta`)."""
     try:
         return trafilatura.bare_extraction(
-            view.tree, url=view.url, include_comments=False, include_tables=True,
-            include_images=True, with_metadata=False, deduplicate=False,
+            view.tree if tree is None else tree, url=view.url, include_comments=False,
+            include_tables=True, include_images=True, with_metadata=False, deduplicate=False,
             favor_precision=precision,
             fast=fast or _paragraph_count(view) > FAST_EXTRACTION_PARAGRAPHS,
         )
@@ -514,8 +516,35 @@ def extract_generic_or_reason(
         if result is _TOO_SHORT and fast:  # too little text: straight to the widest pass
             del passes[:-1]
         elif result is not _TOO_SHORT and not (fast and _needs_rescue(result, view)):
+            if isinstance(result, Extracted):
+                result = _with_split_body(result, view, meta, template, is_article,
+                                          precision, fast)
             return result  # type: ignore[return-value]
     return "no article text"
+
+
+def _with_split_body(result: Extracted, view: PageView, meta: PageMeta,
+                     template: SiteTemplate | None, is_article: bool,
+                     precision: bool, fast: bool) -> Extracted:
+    """The article read again over its split body joined into one block
+    (:mod:`micnews.cleaners.split_body`) when the page shows one after the text; kept when
+    it holds all of the first text and more."""
+    joined = joined_body(view.tree, result.paragraphs)
+    if joined is None:
+        return result
+    doc = _trafilatura(view, precision, fast, joined)
+    if doc is None or getattr(doc, "body", None) is None:
+        return result
+    longer = _from_document(doc, meta, view, template, is_article)
+    if not isinstance(longer, Extracted):
+        return result
+    keys = {block_key(p) for p in longer.paragraphs}
+    if any(block_key(p) not in keys for p in result.paragraphs) or (
+        sum(map(len, longer.paragraphs)) <= sum(map(len, result.paragraphs))
+    ):
+        return result
+    longer.removed["split_body_joined"] = 1
+    return longer
 
 
 # --- article or not: what the page says about itself ---------------------------------------
