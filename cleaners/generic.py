@@ -309,6 +309,32 @@ def _drop_link_lines(links: dict[str, int], paragraphs: list[str]) -> tuple[list
     return kept, len(paragraphs) - len(kept)
 
 
+def drop_other_articles(
+    root: lhtml.HtmlElement, paragraphs: list[str]
+) -> tuple[list[str], int]:
+    """Drop paragraphs that only another ``<article>`` holds: when the text spans several
+    disjoint ``<article>`` elements (HTML's self-contained compositions: the story, then
+    related posts or the next story with their excerpts), the story is the one holding
+    the page's ``<h1>``, else the one holding most of the text."""
+    articles = [a for a in root.iter("article") if next(a.iterancestors("article"), None) is None]
+    if len(articles) < 2:
+        return paragraphs, 0
+    texts = [block_key(a.text_content()) for a in articles]
+    homes = [[i for i, t in enumerate(texts) if key in t]
+             for key in (block_key(p) for p in paragraphs)]
+    chars: dict[int, int] = {}
+    for para, home in zip(paragraphs, homes, strict=True):
+        if len(home) == 1:
+            chars[home[0]] = chars.get(home[0], 0) + len(para)
+    if len(chars) < 2:
+        return paragraphs, 0
+    headed = [i for i in chars if articles[i].find(".//h1") is not None]
+    main = headed[0] if len(headed) == 1 else max(chars, key=chars.__getitem__)
+    kept = [p for p, home in zip(paragraphs, homes, strict=True)
+            if len(home) != 1 or home[0] == main]
+    return kept, len(paragraphs) - len(kept)
+
+
 def _text_start(el: lhtml.HtmlElement, size: int = 60) -> str:
     """The first ``size`` characters of ``el``'s text, leading space dropped, read lazily
     (down the first children, then chunk by chunk): the whole text of every element of a
@@ -327,6 +353,12 @@ def _text_start(el: lhtml.HtmlElement, size: int = 60) -> str:
         if len(text) >= size:
             break
     return text[:size]
+
+
+def _is_tag_link(a: lhtml.HtmlElement) -> bool:
+    """A link to a tag or category page (HTML's ``rel=tag`` link type, WordPress's
+    ``rel="category tag"``) under an article's text: not a teaser's headline."""
+    return "tag" in (a.get("rel") or "").lower().split()
 
 
 def _teaser_share(root: lhtml.HtmlElement, paragraphs: list[str]) -> float:
@@ -367,6 +399,7 @@ def _teaser_share(root: lhtml.HtmlElement, paragraphs: list[str]) -> float:
                 break  # a card holds one summary; this is a short article with links
             if any(
                 len(a.text_content().split()) >= 6 and a not in el.iterdescendants()
+                and not _is_tag_link(a)
                 for a in anc.iter("a")
             ):
                 teaser += len(para)
@@ -765,6 +798,9 @@ def _from_document(doc, meta: PageMeta, view: PageView,  # noqa: ANN001,ANN202
     paragraphs, n = strip_boilerplate(paragraphs)
     if n:
         removed["boilerplate"] = n
+    paragraphs, n = drop_other_articles(root, paragraphs)
+    if n:
+        removed["other_articles"] = n
     paragraphs, n, guard = apply_template(paragraphs, template)
     if n:
         removed["template"] = n
