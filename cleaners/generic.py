@@ -423,12 +423,14 @@ def _caption_elements(view: PageView) -> list[lhtml.HtmlElement]:
 
 
 def _page_captions(view: PageView) -> set[str]:
-    """Keys of the page's figure captions (``figcaption``, ``*caption*`` classes)."""
+    """Keys of the page's figure captions (``figcaption``, ``*caption*`` classes), letters
+    and digits only: trafilatura joins a caption's inline blocks ("… nation. less" +
+    "U.S. …") without the space the page's markup has between them."""
     keys: set[str] = set()
     for el in _caption_elements(view):
         text = _visible_text(el)
         if 0 < len(text) <= 600:
-            keys.add(block_key(text))
+            keys.add(_alnum(text))
     return keys
 
 
@@ -783,7 +785,7 @@ def _from_document(doc, meta: PageMeta, view: PageView,  # noqa: ANN001,ANN202
     published = find_published(view, paragraphs)
 
     captions_on_page = _page_captions(view)
-    loose = [p for p in paragraphs if block_key(p) in captions_on_page]
+    loose = [p for p in paragraphs if _alnum(p) in captions_on_page]
     if loose:  # captions trafilatura kept without their image
         paragraphs = [p for p in paragraphs if p not in loose]
         removed["captions"] = removed.get("captions", 0) + len(loose)
