@@ -271,12 +271,23 @@ def find_lead(view: PageView, paragraphs: list[str], title: str | None) -> str |
     return None
 
 
+# Han ideographs, kana: scripts written without spaces between words.
+_UNSPACED_CHARS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+UNSPACED_CHARS_PER_WORD = 2
+
+
+def word_count(text: str) -> int:
+    """Words of ``text``: space-separated tokens, and for scripts written without spaces
+    (Chinese, Japanese) one word per :data:`UNSPACED_CHARS_PER_WORD` characters."""
+    return len(text.split()) + len(_UNSPACED_CHARS.findall(text)) // UNSPACED_CHARS_PER_WORD
+
+
 def link_words(root: lhtml.HtmlElement) -> dict[str, int]:
     """Every link text on the page (comparison key) with its word count."""
     words: dict[str, int] = {}
     for a in root.iter("a"):
         text = a.text_content()
-        words.setdefault(block_key(text), len(text.split()))
+        words.setdefault(block_key(text), word_count(text))
     return words
 
 

@@ -231,3 +231,26 @@ def test_headline_link_lines_leave_the_text() -> None:
     kept, removed = _drop_link_lines(link_words(root), lines)
     assert kept == [*_ARTICLE_PARAS, "Tin liên quan"]
     assert removed == len(_RELATED) + 1
+
+
+# --- headline links in scripts written without spaces ---------------------------------
+def test_japanese_related_headlines_leave_the_text() -> None:
+    """A WordPress blog's "related posts" table (note100yen.com in the Zyte benchmark,
+    ../shared/benchmarks/zyte-article-extraction: ``<table class="similar-text">`` rows of
+    a thumbnail and a headline link): Japanese headlines have no spaces, yet are headlines."""
+    from micnews.cleaners.clean import parse_html
+    from micnews.cleaners.generic import _drop_link_lines, link_words, word_count
+
+    headlines = ["クリップボード拡張ソフトを新しいパソコンに入れてみた",
+                 "ファイル転送ソフトの日本語化の手順"]
+    rows = "".join(
+        f'<li><table class="similar-text"><tr><th><a href="/en-{i}.html"><img src="/{i}.jpg">'
+        f'</a></th><td><a href="/en-{i}.html" title="{h}"> {h}</a></td></tr></table></li>'
+        for i, h in enumerate(headlines))
+    story = "今回はデスクトップアプリの設定に関する話です。起動のショートカットキーが重なりました。"
+    root = parse_html(f"<html><body><p>{story}</p><ul>{rows}</ul></body></html>")
+    assert word_count(headlines[1]) >= 4
+    assert word_count("Speccy portable") == 2
+    kept, removed = _drop_link_lines(link_words(root), [story, *headlines])
+    assert kept == [story]
+    assert removed == 2
