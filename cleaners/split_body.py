@@ -34,14 +34,16 @@ MIN_CONTINUATION_CHARS = 200
 MIN_PARAGRAPH_LENGTH_RATIO = 0.5
 MAX_LINK_SHARE = 0.3
 _LATER_TWINS = etree.XPath("following::*[local-name() = $tag and @class = $cls]")
+_PARAGRAPHS_STARTING = etree.XPath("//p[starts-with(normalize-space(.), $start)]")
 
 
 def _paragraph_of(root: lhtml.HtmlElement, text: str) -> lhtml.HtmlElement | None:
-    """The ``<p>`` whose text is ``text`` (comparison keys)."""
+    """The ``<p>`` whose text is ``text`` (comparison keys); candidates are found by their
+    opening words in one XPath, not by reading every paragraph's text in Python."""
     key = block_key(text)
-    start = norm_space(text)[:12]
-    for p in root.iter("p"):
-        if norm_space(p.text_content())[:12] == start and block_key(p.text_content()) == key:
+    start = " ".join(text.split()[:3])
+    for p in _PARAGRAPHS_STARTING(root, start=start):
+        if block_key(p.text_content()) == key:
             return p
     return None
 
