@@ -811,9 +811,6 @@ def _from_document(doc, meta: PageMeta, view: PageView,  # noqa: ANN001,ANN202
     paragraphs, n = strip_boilerplate(paragraphs)
     if n:
         removed["boilerplate"] = n
-    paragraphs, n = drop_other_articles(root, paragraphs)
-    if n:
-        removed["other_articles"] = n
     paragraphs, n, guard = apply_template(paragraphs, template)
     if n:
         removed["template"] = n
@@ -841,6 +838,10 @@ def _from_document(doc, meta: PageMeta, view: PageView,  # noqa: ANN001,ANN202
     paragraphs, n = _drop_link_lines(links, paragraphs)
     if n:
         removed["link_lines"] = n
+    # and so do other <article> elements' texts (related posts' excerpts, the next story)
+    paragraphs, n = drop_other_articles(root, paragraphs)
+    if n:
+        removed["other_articles"] = n
 
     lead = find_lead(view, paragraphs, title)
     author = clean_authors(norm_space(meta.author or "") or byline, view)
