@@ -84,3 +84,19 @@ def test_category_links_do_not_make_the_story_a_teaser() -> None:
     assert _teaser_share(parse_html(page), [STORY]) == 0.0
     untagged = page.replace('rel="category tag"', 'rel="bookmark"')
     assert _teaser_share(parse_html(untagged), [STORY]) == 1.0
+
+
+def test_listing_of_article_cards_stays_a_listing() -> None:
+    """A category page whose teaser cards are <article> elements (vnexpress.net's listing
+    in ../shared/realpages has 93) is refused: keeping one <article>'s text must not turn
+    a listing into a one-card article."""
+    cards = "".join(
+        f'<article class="item-news"><h3 class="title-news"><a href="/tin-{i}.html">Tiêu đề '
+        f"tin số {i} về hoạt động chuyển đổi số của tỉnh</a></h3><p class='description'>"
+        f"Tóm tắt tin số {i}: Sở Thông tin và Truyền thông tổ chức nhiều hoạt động hỗ trợ "
+        f"người dân sử dụng dịch vụ công trực tuyến trong tuần qua.</p></article>"
+        for i in range(12)
+    )
+    html = (f"<html><body><h1>Chuyển đổi số</h1><div class='list-news'>{cards}</div>"
+            "</body></html>")
+    assert extract_generic(html, "https://stttt.example.gov.vn/chuyen-doi-so") is None
