@@ -115,11 +115,25 @@ def page_blocks(page: str | PageView) -> list[str]:
 
 
 # --- trafilatura output -> paragraphs and images -------------------------------------------
+def _text_of(el: etree._Element) -> str:
+    """``el``'s text with a space for each line break (``<lb/>``): itertext() skips the
+    break, so "FL<lb/>June 10" ran together as "FLJune 10"."""
+    if el.find(".//lb") is None:
+        return norm_space("".join(el.itertext()))
+    parts: list[str] = []
+    for event, node in etree.iterwalk(el, events=("start", "end")):
+        if event == "start":
+            parts.append(" " if node.tag == "lb" else node.text or "")
+        elif node is not el and node.tail:
+            parts.append(node.tail)
+    return norm_space("".join(parts))
+
+
 def _element_text(el: etree._Element) -> str:
     if el.tag == "row":
-        cells = [norm_space("".join(c.itertext())) for c in el if c.tag == "cell"]
+        cells = [_text_of(c) for c in el if c.tag == "cell"]
         return " | ".join(c for c in cells if c)
-    return norm_space("".join(el.itertext()))
+    return _text_of(el)
 
 
 def _walk(body: etree._Element) -> Iterator[etree._Element]:

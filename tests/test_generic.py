@@ -254,3 +254,20 @@ def test_japanese_related_headlines_leave_the_text() -> None:
     kept, removed = _drop_link_lines(link_words(root), [story, *headlines])
     assert kept == [story]
     assert removed == 2
+
+
+def test_line_breaks_inside_a_paragraph_keep_words_apart() -> None:
+    """A tour-date list written as one <p> with <br> between the dates (billboard.com in
+    the Zyte benchmark, ../shared/benchmarks/zyte-article-extraction): trafilatura gives
+    the breaks as <lb/>, whose text is nothing; the words must not run together."""
+    dates = ["June 9 -- Coral Sky Amphitheatre, West Palm Beach, FL",
+             "June 10 -- Credit Union Amphitheatre, Tampa, FL",
+             "June 14 -- Bank Amphitheatre, Alpharetta, GA"]
+    intro = ("The band announced a tour of forty cities for next summer, its first in years, "
+             "with tickets on sale from Friday morning at the venues and online. ")
+    html = ("<html><head><title>Tour dates</title></head><body><article><h1>Tour dates</h1>"
+            f"<p>{intro * 2}</p><p>The 2020 dates:<br>{'<br>'.join(dates)}</p>"
+            "</article></body></html>")
+    ex = extract_generic(html, "https://www.example.com/articles/news/tour-dates")
+    assert ex is not None
+    assert ex.paragraphs[-1] == "The 2020 dates: " + " ".join(dates)
