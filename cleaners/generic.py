@@ -322,15 +322,21 @@ def _linked_share(links: dict[str, int], paragraphs: list[str]) -> float:
 
 
 _LIST_NUMBER = re.compile(r"^\d{1,2}[.)]?\s+")
+# A short label before a headline link: "Xem thêm:", "Tin liên quan:", "Read more:".
+_LINK_LABEL = re.compile(r"^[^\W\d_](?:[\w'’]*\s?){0,3}:\s*")
 MAX_LINK_LINE_WORDS = 25
 
 
 def _drop_link_lines(links: dict[str, int], paragraphs: list[str]) -> tuple[list[str], int]:
     """Drop paragraphs that are nothing but the text of one headline link (4+ words) on the
-    page (a numbered "most read" item included): related-news lists, not article text."""
-    kept = [p for p in paragraphs
-            if len(p.split()) > MAX_LINK_LINE_WORDS
-            or links.get(block_key(_LIST_NUMBER.sub("", p)), 0) < 4]
+    page, a numbered "most read" item or a labelled "Xem thêm: <headline>" included:
+    related-news lists, not article text."""
+    def headline(p: str) -> bool:
+        p = _LIST_NUMBER.sub("", p)
+        return max(links.get(block_key(p), 0),
+                   links.get(block_key(_LINK_LABEL.sub("", p)), 0)) >= 4
+
+    kept = [p for p in paragraphs if len(p.split()) > MAX_LINK_LINE_WORDS or not headline(p)]
     return kept, len(paragraphs) - len(kept)
 
 

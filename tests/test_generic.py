@@ -271,3 +271,19 @@ def test_line_breaks_inside_a_paragraph_keep_words_apart() -> None:
     ex = extract_generic(html, "https://www.example.com/articles/news/tour-dates")
     assert ex is not None
     assert ex.paragraphs[-1] == "The 2020 dates: " + " ".join(dates)
+
+
+def test_labelled_headline_link_lines_leave_the_text() -> None:
+    """"Xem thêm: <headline>" / "Read more: <headline>" lines between an article's
+    paragraphs (cityam.com, express.co.uk, space.com in the Zyte benchmark); a sentence
+    with a colon that is no link stays."""
+    from micnews.cleaners.clean import parse_html
+    from micnews.cleaners.generic import _drop_link_lines, link_words
+
+    root = parse_html(_related_page())
+    sentence = "Kết luận: các đơn vị tiếp tục rà soát quy trình, bảo đảm an toàn thông tin."
+    lines = [_ARTICLE_PARAS[0], f"Xem thêm: {_RELATED[0]}", f"Tin liên quan: {_RELATED[2]}",
+             f"READ MORE: {_RELATED[3]}", sentence, _ARTICLE_PARAS[1]]
+    kept, removed = _drop_link_lines(link_words(root), lines)
+    assert kept == [_ARTICLE_PARAS[0], sentence, _ARTICLE_PARAS[1]]
+    assert removed == 3
