@@ -81,6 +81,15 @@ def test_short_comment_lines_in_a_twin_are_not_a_continuation() -> None:
     assert split_blocks(root, FIRST) is None
 
 
+def test_teaser_box_in_a_twin_is_not_a_continuation() -> None:
+    """A later block of the body's class holding related stories: a headline link over
+    each long summary is not the story going on."""
+    teasers = [f"<a href='/story/{i}'>Headline of another story number {i} on banks</a> "
+               f"{SECOND[i]} {SECOND[i][:60]}" for i in range(3)]
+    root = parse_html(_wired_like(teasers))
+    assert split_blocks(root, FIRST) is None
+
+
 def test_widget_class_on_many_blocks_is_not_a_split_body() -> None:
     """telegraph.co.uk: <div class="component-content"> wraps the body and every footer
     box; a class on this many blocks is a layout widget's."""
