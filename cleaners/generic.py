@@ -346,7 +346,7 @@ def drop_other_articles(
     """Drop paragraphs that only another ``<article>`` holds: when the text spans several
     disjoint ``<article>`` elements (HTML's self-contained compositions: the story, then
     related posts or the next story with their excerpts), the story is the one holding
-    the page's ``<h1>``, else the one holding most of the text."""
+    the page's ``<h1>``; without one such ``<article>`` nothing is dropped."""
     articles = [a for a in root.iter("article") if next(a.iterancestors("article"), None) is None]
     if len(articles) < 2:
         return paragraphs, 0
@@ -360,9 +360,10 @@ def drop_other_articles(
     if len(chars) < 2:
         return paragraphs, 0
     headed = [i for i in chars if articles[i].find(".//h1") is not None]
-    main = headed[0] if len(headed) == 1 else max(chars, key=chars.__getitem__)
+    if len(headed) != 1:  # no evidence which one is the story: the excerpts may be longer
+        return paragraphs, 0
     kept = [p for p, home in zip(paragraphs, homes, strict=True)
-            if len(home) != 1 or home[0] == main]
+            if len(home) != 1 or home[0] == headed[0]]
     return kept, len(paragraphs) - len(kept)
 
 

@@ -100,3 +100,13 @@ def test_listing_of_article_cards_stays_a_listing() -> None:
     html = (f"<html><body><h1>Chuyển đổi số</h1><div class='list-news'>{cards}</div>"
             "</body></html>")
     assert extract_generic(html, "https://stttt.example.gov.vn/chuyen-doi-so") is None
+
+
+def test_without_a_headed_article_nothing_is_dropped() -> None:
+    """The <h1> outside every <article>: the related box holds more text than the story,
+    so "most text" would pick the excerpts; no evidence, no drop."""
+    page = _page().replace('<h1 class="entry-title" itemprop="headline">Só quem se Ama…</h1>',
+                           "").replace('<div id="primary">', "<h1>Só quem se Ama…</h1><div>")
+    root = parse_html(page)
+    assert root.find(".//article//h1") is None
+    assert drop_other_articles(root, [STORY, *EXCERPTS]) == ([STORY, *EXCERPTS], 0)
