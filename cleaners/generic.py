@@ -27,6 +27,7 @@ from micnews.cleaners.dates import (
     parse_iso_datetime,
     parse_vn_datetime,
 )
+from micnews.cleaners.fields import labels
 from micnews.cleaners.pagemeta import PageMeta, page_metadata
 from micnews.cleaners.pageview import DEFAULT_LIMITS, PageView, view_of_html
 from micnews.cleaners.record import Extracted, Image
@@ -331,10 +332,15 @@ def _drop_link_lines(links: dict[str, int], paragraphs: list[str]) -> tuple[list
     """Drop paragraphs that are nothing but the text of one headline link (4+ words) on the
     page, a numbered "most read" item or a labelled "Xem thêm: <headline>" included:
     related-news lists, not article text."""
+    byline = labels()
+
     def headline(p: str) -> bool:
         p = _LIST_NUMBER.sub("", p)
-        return max(links.get(block_key(p), 0),
-                   links.get(block_key(_LINK_LABEL.sub("", p)), 0)) >= 4
+        if links.get(block_key(p), 0) >= 4:
+            return True
+        # a labelled source or author line ("Nguồn: <the paper's name>") is the article's
+        return not (byline.source.match(p) or byline.author.match(p)) and (
+            links.get(block_key(_LINK_LABEL.sub("", p)), 0) >= 4)
 
     kept = [p for p in paragraphs if len(p.split()) > MAX_LINK_LINE_WORDS or not headline(p)]
     return kept, len(paragraphs) - len(kept)

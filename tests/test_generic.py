@@ -282,8 +282,9 @@ def test_labelled_headline_link_lines_leave_the_text() -> None:
 
     root = parse_html(_related_page())
     sentence = "Kết luận: các đơn vị tiếp tục rà soát quy trình, bảo đảm an toàn thông tin."
+    source = f"Nguồn: {_RELATED[1]}"  # a source line naming a linked page is the article's
     lines = [_ARTICLE_PARAS[0], f"Xem thêm: {_RELATED[0]}", f"Tin liên quan: {_RELATED[2]}",
-             f"READ MORE: {_RELATED[3]}", sentence, _ARTICLE_PARAS[1]]
+             f"READ MORE: {_RELATED[3]}", sentence, _ARTICLE_PARAS[1], source]
     kept, removed = _drop_link_lines(link_words(root), lines)
-    assert kept == [_ARTICLE_PARAS[0], sentence, _ARTICLE_PARAS[1]]
+    assert kept == [_ARTICLE_PARAS[0], sentence, _ARTICLE_PARAS[1], source]
     assert removed == 3
