@@ -27,9 +27,11 @@ from micnews.cleaners.dates import (
     parse_iso_datetime,
     parse_vn_datetime,
 )
+from micnews.cleaners.fields import labels
 from micnews.cleaners.pagemeta import PageMeta, page_metadata
 from micnews.cleaners.pageview import DEFAULT_LIMITS, PageView, view_of_html
 from micnews.cleaners.record import Extracted, Image
+from micnews.cleaners.split_body import joined_body
 from micnews.cleaners.templates import MAX_TEMPLATE_SHARE, SiteTemplate, block_key
 from micnews.cleaners.textnorm import norm_space
 
@@ -114,11 +116,25 @@ def page_blocks(page: str | PageView) -> list[str]:
 
 
 # --- trafilatura output -> paragraphs and images -------------------------------------------
+def _text_of(el: etree._Element) -> str:
+    """``el``'s text with a space for each line break (``<lb/>``): itertext() skips the
+    break, so "FL<lb/>June 10" ran together as "FLJune 10"."""
+    if el.find(".//lb") is None:
+        return norm_space("".join(el.itertext()))
+    parts: list[str] = []
+    for event, node in etree.iterwalk(el, events=("start", "end")):
+        if event == "start":
+            parts.append(" " if node.tag == "lb" else node.text or "")
+        elif node is not el and node.tail:
+            parts.append(node.tail)
+    return norm_space("".join(parts))
+
+
 def _element_text(el: etree._Element) -> str:
     if el.tag == "row":
-        cells = [norm_space("".join(c.itertext())) for c in el if c.tag == "cell"]
+        cells = [_text_of(c) for c in el if c.tag == "cell"]
         return " | ".join(c for c in cells if c)
-    return norm_space("".join(el.itertext()))
+    return _text_of(el)
 
 
 def _walk(body: etree._Element) -> Iterator[etree._Element]:
@@ -270,12 +286,23 @@ def find_lead(view: PageView, paragraphs: list[str], title: str | None) -> str |
     return None
 
 
+# Han ideographs, kana: scripts written without spaces between words.
+_UNSPACED_CHARS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+UNSPACED_CHARS_PER_WORD = 2
+
+
+def word_count(text: str) -> int:
+    """Words of ``text``: space-separated tokens, and for scripts written without spaces
+    (Chinese, Japanese) one word per :data:`UNSPACED_CHARS_PER_WORD` characters."""
+    return len(text.split()) + len(_UNSPACED_CHARS.findall(text)) // UNSPACED_CHARS_PER_WORD
+
+
 def link_words(root: lhtml.HtmlElement) -> dict[str, int]:
     """Every link text on the page (comparison key) with its word count."""
     words: dict[str, int] = {}
     for a in root.iter("a"):
         text = a.text_content()
-        words.setdefault(block_key(text), len(text.split()))
+        words.setdefault(block_key(text), word_count(text))
     return words
 
 
@@ -296,15 +323,53 @@ def _linked_share(links: dict[str, int], paragraphs: list[str]) -> float:
 
 
 _LIST_NUMBER = re.compile(r"^\d{1,2}[.)]?\s+")
+# A short label before a headline link: "Xem thêm:", "Tin liên quan:", "Read more:".
+_LINK_LABEL = re.compile(r"^[^\W\d_](?:[\w'’]*\s?){0,3}:\s*")
 MAX_LINK_LINE_WORDS = 25
 
 
 def _drop_link_lines(links: dict[str, int], paragraphs: list[str]) -> tuple[list[str], int]:
     """Drop paragraphs that are nothing but the text of one headline link (4+ words) on the
-    page (a numbered "most read" item included): related-news lists, not article text."""
-    kept = [p for p in paragraphs
-            if len(p.split()) > MAX_LINK_LINE_WORDS
-            or links.get(block_key(_LIST_NUMBER.sub("", p)), 0) < 4]
+    page, a numbered "most read" item or a labelled "Xem thêm: <headline>" included:
+    related-news lists, not article text."""
+    byline = labels()
+
+    def headline(p: str) -> bool:
+        p = _LIST_NUMBER.sub("", p)
+        if links.get(block_key(p), 0) >= 4:
+            return True
+        # a labelled source or author line ("Nguồn: <the paper's name>") is the article's
+        return not (byline.source.match(p) or byline.author.match(p)) and (
+            links.get(block_key(_LINK_LABEL.sub("", p)), 0) >= 4)
+
+    kept = [p for p in paragraphs if len(p.split()) > MAX_LINK_LINE_WORDS or not headline(p)]
+    return kept, len(paragraphs) - len(kept)
+
+
+def drop_other_articles(
+    root: lhtml.HtmlElement, paragraphs: list[str]
+) -> tuple[list[str], int]:
+    """Drop paragraphs that only another ``<article>`` holds: when the text spans several
+    disjoint ``<article>`` elements (HTML's self-contained compositions: the story, then
+    related posts or the next story with their excerpts), the story is the one holding
+    the page's ``<h1>``; without one such ``<article>`` nothing is dropped."""
+    articles = [a for a in root.iter("article") if next(a.iterancestors("article"), None) is None]
+    if len(articles) < 2:
+        return paragraphs, 0
+    texts = [block_key(a.text_content()) for a in articles]
+    homes = [[i for i, t in enumerate(texts) if key in t]
+             for key in (block_key(p) for p in paragraphs)]
+    chars: dict[int, int] = {}
+    for para, home in zip(paragraphs, homes, strict=True):
+        if len(home) == 1:
+            chars[home[0]] = chars.get(home[0], 0) + len(para)
+    if len(chars) < 2:
+        return paragraphs, 0
+    headed = [i for i in chars if articles[i].find(".//h1") is not None]
+    if len(headed) != 1:  # no evidence which one is the story: the excerpts may be longer
+        return paragraphs, 0
+    kept = [p for p, home in zip(paragraphs, homes, strict=True)
+            if len(home) != 1 or home[0] == headed[0]]
     return kept, len(paragraphs) - len(kept)
 
 
@@ -325,6 +390,12 @@ def _start_key(el: lhtml.HtmlElement, size: int = 12) -> str:
             if len(key) > size:
                 return key[:size]
     return " ".join(text.split())[:size]
+
+
+def _is_tag_link(a: lhtml.HtmlElement) -> bool:
+    """A link to a tag or category page (HTML's ``rel=tag`` link type, WordPress's
+    ``rel="category tag"``) under an article's text: not a teaser's headline."""
+    return "tag" in (a.get("rel") or "").lower().split()
 
 
 def _teaser_share(root: lhtml.HtmlElement, paragraphs: list[str]) -> float:
@@ -365,6 +436,7 @@ def _teaser_share(root: lhtml.HtmlElement, paragraphs: list[str]) -> float:
                 break  # a card holds one summary; this is a short article with links
             if any(
                 len(a.text_content().split()) >= 6 and a not in el.iterdescendants()
+                and not _is_tag_link(a)
                 for a in anc.iter("a")
             ):
                 teaser += len(para)
@@ -388,12 +460,14 @@ def _caption_elements(view: PageView) -> list[lhtml.HtmlElement]:
 
 
 def _page_captions(view: PageView) -> set[str]:
-    """Keys of the page's figure captions (``figcaption``, ``*caption*`` classes)."""
+    """Keys of the page's figure captions (``figcaption``, ``*caption*`` classes), letters
+    and digits only: trafilatura joins a caption's inline blocks ("… nation. less" +
+    "U.S. …") without the space the page's markup has between them."""
     keys: set[str] = set()
     for el in _caption_elements(view):
         text = _visible_text(el)
         if 0 < len(text) <= 600:
-            keys.add(block_key(text))
+            keys.add(_alnum(text))
     return keys
 
 
@@ -462,13 +536,14 @@ def _paragraph_count(view: PageView) -> int:
     return sum(1 for _ in view.tree.iter("p"))
 
 
-def _trafilatura(view: PageView, precision: bool, fast: bool):  # noqa: ANN202 - Document
-    """trafilatura's text extraction over our tree (it copies it); the metadata is read
-    apart (:mod:`micnews.cleaners.pagemeta`)."""
+def _trafilatura(view: PageView, precision: bool, fast: bool,  # noqa: ANN202 - Document
+                 tree: lhtml.HtmlElement | None = None):
+    """trafilatura's text extraction over our tree (it copies it), or over ``tree`` (a
+    variant of it); the metadata is read apart (:mod:`micnews.cleaners.pagemeta`)."""
     try:
         return trafilatura.bare_extraction(
-            view.tree, url=view.url, include_comments=False, include_tables=True,
-            include_images=True, with_metadata=False, deduplicate=False,
+            view.tree if tree is None else tree, url=view.url, include_comments=False,
+            include_tables=True, include_images=True, with_metadata=False, deduplicate=False,
             favor_precision=precision,
             fast=fast or _paragraph_count(view) > FAST_EXTRACTION_PARAGRAPHS,
         )
@@ -513,8 +588,35 @@ def extract_generic_or_reason(
         if result is _TOO_SHORT and fast:  # too little text: straight to the widest pass
             del passes[:-1]
         elif result is not _TOO_SHORT and not (fast and _needs_rescue(result, view)):
+            if isinstance(result, Extracted):
+                result = _with_split_body(result, view, meta, template, is_article,
+                                          precision, fast)
             return result  # type: ignore[return-value]
     return "no article text"
+
+
+def _with_split_body(result: Extracted, view: PageView, meta: PageMeta,
+                     template: SiteTemplate | None, is_article: bool,
+                     precision: bool, fast: bool) -> Extracted:
+    """The article read again over its split body joined into one block
+    (:mod:`micnews.cleaners.split_body`) when the page shows one after the text; kept when
+    it holds all of the first text and more."""
+    joined = joined_body(view.tree, result.paragraphs)
+    if joined is None:
+        return result
+    doc = _trafilatura(view, precision, fast, joined)
+    if doc is None or getattr(doc, "body", None) is None:
+        return result
+    longer = _from_document(doc, meta, view, template, is_article)
+    if not isinstance(longer, Extracted):
+        return result
+    keys = {block_key(p) for p in longer.paragraphs}
+    if any(block_key(p) not in keys for p in result.paragraphs) or (
+        sum(map(len, longer.paragraphs)) <= sum(map(len, result.paragraphs))
+    ):
+        return result
+    longer.removed["split_body_joined"] = 1
+    return longer
 
 
 # --- article or not: what the page says about itself ---------------------------------------
@@ -720,7 +822,7 @@ def _from_document(doc, meta: PageMeta, view: PageView,  # noqa: ANN001,ANN202
     published = find_published(view, paragraphs)
 
     captions_on_page = _page_captions(view)
-    loose = [p for p in paragraphs if block_key(p) in captions_on_page]
+    loose = [p for p in paragraphs if _alnum(p) in captions_on_page]
     if loose:  # captions trafilatura kept without their image
         paragraphs = [p for p in paragraphs if p not in loose]
         removed["captions"] = removed.get("captions", 0) + len(loose)
@@ -762,6 +864,10 @@ def _from_document(doc, meta: PageMeta, view: PageView,  # noqa: ANN001,ANN202
     paragraphs, n = _drop_link_lines(links, paragraphs)
     if n:
         removed["link_lines"] = n
+    # and so do other <article> elements' texts (related posts' excerpts, the next story)
+    paragraphs, n = drop_other_articles(root, paragraphs)
+    if n:
+        removed["other_articles"] = n
 
     lead = find_lead(view, paragraphs, title)
     author = clean_authors(norm_space(meta.author or "") or byline, view)

@@ -231,3 +231,60 @@ def test_headline_link_lines_leave_the_text() -> None:
     kept, removed = _drop_link_lines(link_words(root), lines)
     assert kept == [*_ARTICLE_PARAS, "Tin liên quan"]
     assert removed == len(_RELATED) + 1
+
+
+# --- headline links in scripts written without spaces ---------------------------------
+def test_japanese_related_headlines_leave_the_text() -> None:
+    """A WordPress blog's "related posts" table (note100yen.com in the Zyte benchmark,
+    ../shared/benchmarks/zyte-article-extraction: ``<table class="similar-text">`` rows of
+    a thumbnail and a headline link): Japanese headlines have no spaces, yet are headlines."""
+    from micnews.cleaners.clean import parse_html
+    from micnews.cleaners.generic import _drop_link_lines, link_words, word_count
+
+    headlines = ["クリップボード拡張ソフトを新しいパソコンに入れてみた",
+                 "ファイル転送ソフトの日本語化の手順"]
+    rows = "".join(
+        f'<li><table class="similar-text"><tr><th><a href="/en-{i}.html"><img src="/{i}.jpg">'
+        f'</a></th><td><a href="/en-{i}.html" title="{h}"> {h}</a></td></tr></table></li>'
+        for i, h in enumerate(headlines))
+    story = "今回はデスクトップアプリの設定に関する話です。起動のショートカットキーが重なりました。"
+    root = parse_html(f"<html><body><p>{story}</p><ul>{rows}</ul></body></html>")
+    assert word_count(headlines[1]) >= 4
+    assert word_count("Speccy portable") == 2
+    kept, removed = _drop_link_lines(link_words(root), [story, *headlines])
+    assert kept == [story]
+    assert removed == 2
+
+
+def test_line_breaks_inside_a_paragraph_keep_words_apart() -> None:
+    """A tour-date list written as one <p> with <br> between the dates (billboard.com in
+    the Zyte benchmark, ../shared/benchmarks/zyte-article-extraction): trafilatura gives
+    the breaks as <lb/>, whose text is nothing; the words must not run together."""
+    dates = ["June 9 -- Coral Sky Amphitheatre, West Palm Beach, FL",
+             "June 10 -- Credit Union Amphitheatre, Tampa, FL",
+             "June 14 -- Bank Amphitheatre, Alpharetta, GA"]
+    intro = ("The band announced a tour of forty cities for next summer, its first in years, "
+             "with tickets on sale from Friday morning at the venues and online. ")
+    html = ("<html><head><title>Tour dates</title></head><body><article><h1>Tour dates</h1>"
+            f"<p>{intro * 2}</p><p>The 2020 dates:<br>{'<br>'.join(dates)}</p>"
+            "</article></body></html>")
+    ex = extract_generic(html, "https://www.example.com/articles/news/tour-dates")
+    assert ex is not None
+    assert ex.paragraphs[-1] == "The 2020 dates: " + " ".join(dates)
+
+
+def test_labelled_headline_link_lines_leave_the_text() -> None:
+    """"Xem thêm: <headline>" / "Read more: <headline>" lines between an article's
+    paragraphs (cityam.com, express.co.uk, space.com in the Zyte benchmark); a sentence
+    with a colon that is no link stays."""
+    from micnews.cleaners.clean import parse_html
+    from micnews.cleaners.generic import _drop_link_lines, link_words
+
+    root = parse_html(_related_page())
+    sentence = "Kết luận: các đơn vị tiếp tục rà soát quy trình, bảo đảm an toàn thông tin."
+    source = f"Nguồn: {_RELATED[1]}"  # a source line naming a linked page is the article's
+    lines = [_ARTICLE_PARAS[0], f"Xem thêm: {_RELATED[0]}", f"Tin liên quan: {_RELATED[2]}",
+             f"READ MORE: {_RELATED[3]}", sentence, _ARTICLE_PARAS[1], source]
+    kept, removed = _drop_link_lines(link_words(root), lines)
+    assert kept == [_ARTICLE_PARAS[0], sentence, _ARTICLE_PARAS[1], source]
+    assert removed == 3
