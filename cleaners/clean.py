@@ -131,8 +131,10 @@ def _clean(page: Page, template: SiteTemplate | None, removed: Counter[str],
         tag, extracted.lead = split_repeated_tag(extracted.lead, extracted.paragraphs)
         extracted.source = extracted.source or tag
 
-    # 5. known boilerplate (profile markers plus the cross-family defaults)
-    paragraphs, n = strip_boilerplate(extracted.paragraphs, markers)
+    # 5. known boilerplate (profile markers plus the cross-family defaults; the generic path
+    # has stripped the defaults already)
+    paragraphs, n = (extracted.paragraphs, 0) if markers is None and extraction == "generic" \
+        else strip_boilerplate(extracted.paragraphs, markers)
     removed.update(extracted.removed)
     removed["boilerplate"] += n
 

@@ -536,13 +536,25 @@ def _paragraph_count(view: PageView) -> int:
     return sum(1 for _ in view.tree.iter("p"))
 
 
+def _body_for_trafilatura(view: PageView) -> lhtml.HtmlElement:
+    """The ``<body>``, or the whole page when it has none or when it is a forum thread
+    (trafilatura reads a DiscussionForumPosting from JSON-LD, which may sit in the head)."""
+    body = view.tree.find("body")
+    if body is None or "discussionforumposting" in view.json_ld_types:
+        return view.tree
+    return body
+
+
 def _trafilatura(view: PageView, precision: bool, fast: bool,  # noqa: ANN202 - Document
                  tree: lhtml.HtmlElement | None = None):
-    """trafilatura's text extraction over our tree (it copies it), or over ``tree`` (a
-    variant of it); the metadata is read apart (:mod:`micnews.cleaners.pagemeta`)."""
+    """trafilatura's text extraction over our tree's body (it copies what it is given:
+    the head, which it deletes unread, is not copied), or over ``tree`` (a variant of
+    it); the metadata is read apart (:mod:`micnews.cleaners.pagemeta`)."""
+    if tree is None:
+        tree = _body_for_trafilatura(view)
     try:
         return trafilatura.bare_extraction(
-            view.tree if tree is None else tree, url=view.url, include_comments=False,
+            tree, url=view.url, include_comments=False,
             include_tables=True, include_images=True, with_metadata=False, deduplicate=False,
             favor_precision=precision,
             fast=fast or _paragraph_count(view) > FAST_EXTRACTION_PARAGRAPHS,

@@ -115,6 +115,8 @@ def limits_problem(body: bytes, limits: Limits = DEFAULT_LIMITS) -> str | None:
         return f"too many tags: {tags} > {limits.max_tags}"
     if tags > limits.dense_tags and len(body) < limits.min_bytes_per_tag * tags:
         return f"too many tags: {tags} tags in {len(body)} bytes (markup without content)"
+    if tags <= limits.max_links:  # a link is a tag: no need to count them
+        return None
     needles = (b"<a ", b"<A ", b"<a\n")
     utf16 = utf16_of(body) if b"\x00" in body[:4096] else None
     if utf16:  # the same markup, two bytes a character
@@ -135,9 +137,14 @@ def _parse(text: str) -> lhtml.HtmlElement | None:
     """:func:`parse_html` of text without control characters (:func:`decode_html`'s)."""
     text = _XML_DECL.sub("", text, count=1)  # lxml refuses str input with an XML declaration
     try:
-        return lhtml.document_fromstring(text, parser=_PARSER)
+        tree = lhtml.document_fromstring(text, parser=_PARSER)
     except (etree.ParserError, ValueError, TypeError):
         return None
+    # style sheets leave the tree: every step skips them, and on a modern page they are a
+    # quarter of the text every tree copy and text_content() carries (scripts stay: htmldate
+    # reads dates out of them)
+    etree.strip_elements(tree, "style", with_tail=False)
+    return tree
 
 
 @dataclass
