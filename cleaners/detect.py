@@ -7,13 +7,11 @@ so the NukeViet profiles fire on any provincial host.
 from __future__ import annotations
 
 from collections.abc import Container
-from functools import cache
 from urllib.parse import urlsplit
 
-import cssselect
 from lxml import html as lhtml
 
-from micnews.cleaners.profile import Profile, css, load_profiles
+from micnews.cleaners.profile import Profile, load_profiles, select
 
 
 def generator_of(tree: lhtml.HtmlElement) -> str:
@@ -24,34 +22,6 @@ def generator_of(tree: lhtml.HtmlElement) -> str:
     return ""
 
 
-@cache
-def required_names(selector: str) -> tuple[str, ...]:
-    """Class names and ids a page must contain somewhere for ``selector`` to match.
-
-    Only for a single selector (no ``,`` group); negations and pseudo-class arguments
-    add nothing. Empty when nothing is known to be required.
-    """
-    try:
-        parsed = cssselect.parse(selector)
-    except cssselect.SelectorError:
-        return ()
-    if len(parsed) != 1:
-        return ()
-    names: list[str] = []
-    stack = [parsed[0].parsed_tree]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, cssselect.parser.Class):
-            names.append(node.class_name)
-        elif isinstance(node, cssselect.parser.Hash):
-            names.append(node.id)
-        if isinstance(node, cssselect.parser.CombinedSelector):
-            stack += [node.selector, node.subselector]
-        elif hasattr(node, "selector"):  # Class, Hash, Attrib, Pseudo, Function, Negation...
-            stack.append(node.selector)
-    return tuple(names)
-
-
 def has_match(
     tree: lhtml.HtmlElement, selector: str, names: Container[str] | None = None
 ) -> bool:
@@ -59,9 +29,7 @@ def has_match(
     (:attr:`PageView.class_and_id_names`), a selector needing one the page lacks is answered
     without walking the tree (most markers of the other families: detection walked the
     whole tree once per marker)."""
-    if names is not None and not all(name in names for name in required_names(selector)):
-        return False
-    return bool(css(selector)(tree))
+    return bool(select(tree, selector, names))
 
 
 def score_profile(

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Container
 from datetime import datetime
 from urllib.parse import urljoin
 
@@ -47,7 +48,7 @@ from micnews.cleaners.fields import (
     visible_date,
 )
 from micnews.cleaners.lead import split_source_tag
-from micnews.cleaners.profile import Profile, css
+from micnews.cleaners.profile import Profile, css, select
 from micnews.cleaners.record import Extracted, Image
 from micnews.cleaners.textnorm import norm_space
 
@@ -67,20 +68,23 @@ _VI_CHARS = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹ�
 # --- small tree helpers -------------------------------------------------------------
 
 
-def select_first(root: lhtml.HtmlElement, selectors: tuple[str, ...]) -> lhtml.HtmlElement | None:
-    """First element matched by the first selector that matches anything."""
+def select_first(root: lhtml.HtmlElement, selectors: tuple[str, ...],
+                 names: Container[str] | None = None) -> lhtml.HtmlElement | None:
+    """First element matched by the first selector that matches anything (``names``: the
+    page's class names and ids, :func:`~micnews.cleaners.profile.select`)."""
     for sel in selectors:
-        found = css(sel)(root)
+        found = select(root, sel, names)
         if found:
             return found[0]
     return None
 
 
-def select_value(root: lhtml.HtmlElement, selectors: tuple[str, ...]) -> str | None:
+def select_value(root: lhtml.HtmlElement, selectors: tuple[str, ...],
+                 names: Container[str] | None = None) -> str | None:
     """Text (or ``@attr``) of the first non-empty match of ``selectors``."""
     for sel in selectors:
         expr, _, attr = sel.partition("@")
-        for el in css(expr)(root):
+        for el in select(root, expr, names):
             value = el.get(attr) if attr else el.text_content()
             value = norm_space(value or "")
             if value:
@@ -88,10 +92,11 @@ def select_value(root: lhtml.HtmlElement, selectors: tuple[str, ...]) -> str | N
     return None
 
 
-def select_all(root: lhtml.HtmlElement, selectors: tuple[str, ...]) -> list[str]:
+def select_all(root: lhtml.HtmlElement, selectors: tuple[str, ...],
+               names: Container[str] | None = None) -> list[str]:
     """Texts of every match of the first selector that matches non-empty text."""
     for sel in selectors:
-        values = [norm_space(el.text_content()) for el in css(sel)(root)]
+        values = [norm_space(el.text_content()) for el in select(root, sel, names)]
         values = [v for v in values if v]
         if values:
             return values
@@ -420,14 +425,14 @@ def _json_ld_dates(tree: lhtml.HtmlElement) -> tuple[str | None, str | None]:
 
 def find_dates(
     tree: lhtml.HtmlElement, profile: Profile | None, body: lhtml.HtmlElement | None = None,
-    fallbacks: list[str] | None = None,
+    fallbacks: list[str] | None = None, names: Container[str] | None = None,
 ) -> tuple[datetime | None, datetime | None]:
     """``(published_at, updated_at)``: the profile's visible date first, then (a field
     fallback, noted in ``fallbacks``) a date line above the body, then ``article:*_time`` /
     schema.org / JSON-LD (NukeViet's malformed ``…ICT10:05:00`` read too)."""
     published = None
     for sel in profile.date if profile else ():
-        for el in css(sel)(tree):
+        for el in select(tree, sel, names):
             text = norm_space(el.text_content())
             published = parse_vn_datetime(text, profile.date_formats or None)
             if published:
@@ -470,10 +475,10 @@ def find_language(tree: lhtml.HtmlElement, sample: str) -> str | None:
 
 def find_title(tree: lhtml.HtmlElement, selectors: tuple[str, ...],
                body: lhtml.HtmlElement | None = None, fallbacks: list[str] | None = None,
-               ) -> str | None:
+               names: Container[str] | None = None) -> str | None:
     """Title from the profile's selectors, then (a field fallback) the article's heading,
     ``og:title`` or ``<title>`` without the site's name."""
-    raw = select_value(tree, selectors)
+    raw = select_value(tree, selectors, names)
     if not raw:
         raw = title_by_meaning(tree, body)
         if raw and fallbacks is not None:
@@ -481,11 +486,12 @@ def find_title(tree: lhtml.HtmlElement, selectors: tuple[str, ...],
     return _clean_text(raw) if raw else None
 
 
-def find_tags(tree: lhtml.HtmlElement, selectors: tuple[str, ...]) -> list[str]:
+def find_tags(tree: lhtml.HtmlElement, selectors: tuple[str, ...],
+              names: Container[str] | None = None) -> list[str]:
     """Tags from the profile's tag links (``Từ khóa:``), each once, in page order."""
     tags: list[str] = []
     for sel in selectors:
-        for el in css(sel)(tree):
+        for el in select(tree, sel, names):
             tag = _clean_text(el.text_content()).strip(" ,;")
             if tag and tag not in tags:
                 tags.append(tag)
@@ -506,18 +512,19 @@ def base_url(tree: lhtml.HtmlElement, url: str) -> str:
 
 
 def extract_with_profile(
-    tree: lhtml.HtmlElement, url: str, profile: Profile
+    tree: lhtml.HtmlElement, url: str, profile: Profile, names: Container[str] | None = None,
 ) -> Extracted | None:
     """Read the article off ``tree`` with ``profile``; None when the page has no article
-    body (listing, home page). The tree is modified (furniture removed)."""
-    body = select_first(tree, profile.body)
+    body (listing, home page). The tree is modified (furniture removed). ``names``: the
+    page's class names and ids, to skip selectors that cannot match."""
+    body = select_first(tree, profile.body, names)
     if body is None:
         return None
     base = base_url(tree, url)
     removed: Counter = Counter()
     markers = profile.markers
     fallbacks: list[str] = []
-    lead_el = select_first(tree, profile.lead)
+    lead_el = select_first(tree, profile.lead, names)
     if lead_el is not None and body in lead_el.iterancestors():
         lead_el = None  # a lead selector must not swallow the body
     if lead_el is None:
@@ -528,19 +535,19 @@ def extract_with_profile(
     # 1. furniture out of lead and body
     for container in (c for c in (lead_el, body) if c is not None):
         for sel in profile.drop:
-            for el in css(sel)(container):
+            for el in select(container, sel, names):
                 if el is not container and el.getparent() is not None:
                     removed["dropped"] += 1
                     _remove(el)
 
     # 2. documents linked from the article (before image/caption handling edits the tree)
-    attachments = find_attachments(
-        [lead_el, body, *(el for sel in profile.attachments for el in css(sel)(tree))], base)
+    linked = (el for sel in profile.attachments for el in select(tree, sel, names))
+    attachments = find_attachments([lead_el, body, *linked], base)
 
     # 3. images and captions: home image containers first, then lead and body
     images: list[Image] = []
     for sel in profile.images:
-        for el in css(sel)(tree):
+        for el in select(tree, sel, names):
             holder = lhtml.fromstring(lhtml.tostring(el)) if el.get("id") == "imgpreview" else el
             take_images(holder, base, images, removed, holder=True)
     for container in (c for c in (lead_el, body) if c is not None):
@@ -581,11 +588,11 @@ def extract_with_profile(
         return None
 
     # 7. bylines outside the body: selectors, then labelled blocks
-    for value in select_all(tree, profile.author) + select_all(tree, profile.source):
+    for value in select_all(tree, profile.author, names) + select_all(tree, profile.source, names):
         a, s = interpret_byline(value)
         author, source = author or a, source or s
     for sel in profile.labelled:
-        for el in css(sel)(tree):
+        for el in select(tree, sel, names):
             for line in paragraphs_of_lines(el):
                 a, s = interpret_byline(line) if is_labelled(line) else (None, None)
                 author, source = author or a, source or s
@@ -603,10 +610,10 @@ def extract_with_profile(
         if author:
             fallbacks.append("author")
 
-    published, updated = find_dates(tree, profile, body, fallbacks)
+    published, updated = find_dates(tree, profile, body, fallbacks, names)
     sample = " ".join([lead or ""] + paragraphs[:3])
-    canonical = select_value(tree, profile.canonical)
-    title = find_title(tree, profile.title, body, fallbacks)
+    canonical = select_value(tree, profile.canonical, names)
+    title = find_title(tree, profile.title, body, fallbacks, names)
     return Extracted(
         title=title,
         lead=lead,
@@ -617,7 +624,7 @@ def extract_with_profile(
         updated_at=updated,
         images=images,
         attachments=attachments,
-        tags=find_tags(tree, profile.tags),
+        tags=find_tags(tree, profile.tags, names),
         canonical_url=urljoin(base, canonical) if canonical else None,
         language=find_language(tree, sample),
         removed={k: v for k, v in removed.items() if v},

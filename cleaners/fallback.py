@@ -12,6 +12,7 @@ profile that rots (a site redesign) from one that works.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Container
 
 from lxml import html as lhtml
 
@@ -32,6 +33,7 @@ from micnews.cleaners.fields import (
     visible_date,
 )
 from micnews.cleaners.generic import extract_generic
+from micnews.cleaners.listing import listing_reason
 from micnews.cleaners.pageview import PageView
 from micnews.cleaners.profile import Profile, css
 from micnews.cleaners.record import Extracted, Image
@@ -58,11 +60,12 @@ def _long_words(el: lhtml.HtmlElement) -> int:
     return sum(len(t.split()) for t in el.xpath("." + _SENTENCES))
 
 
-def _text_elsewhere(tree: lhtml.HtmlElement, profile: Profile) -> int:
+def _text_elsewhere(tree: lhtml.HtmlElement, profile: Profile,
+                    names: Container[str] | None = None) -> int:
     """Words of sentence-long text (outside links, scripts) that is not in the profile's
     body: about the most the generic path could add to it. Counting is cheap; a
     trafilatura pass is not, so the generic path runs only when there is room for more."""
-    body = select_first(tree, profile.body)
+    body = select_first(tree, profile.body, names)
     return _long_words(tree) - (_long_words(body) if body is not None else 0)
 
 
@@ -110,17 +113,23 @@ def extract_family(
 ) -> tuple[Extracted | None, str]:
     """``(extracted, extraction)`` for a page of ``profile``'s family; ``(None, reason)``
     when it has no article (a listing or home page of the family)."""
-    tree, html = view.tree, view.html
-    extracted = extract_with_profile(tree, url, profile)
+    tree, html, names = view.tree, view.html, view.class_and_id_names
+    extracted = extract_with_profile(tree, url, profile, names)
     if extracted is not None and (
         _words(extracted) >= SHORT_BODY_WORDS or len(html) > COMPARE_MAX_CHARS
-        or _words(extracted) + _text_elsewhere(tree, profile) - len((extracted.lead or "").split())
-        < FAR_SHORTER * _words(extracted)
+        or _words(extracted) + _text_elsewhere(tree, profile, names)
+        - len((extracted.lead or "").split()) < FAR_SHORTER * _words(extracted)
     ):  # long enough, or no room on the page for a body FAR_SHORTER times longer
         return extracted, "profile+fallback" if extracted.fallbacks else "profile"
     detail_page = extracted is not None or detail_page_evidence(tree)
     if extracted is None and not (article_signals or detail_page):
         return None, "no article body (listing or home page)"
+    if extracted is None and not detail_page and not view.article_markup:
+        # no body and no detail-page evidence, and the page shows itself a listing
+        # (repeated teaser cards, link text): no trafilatura pass to confirm it
+        listing = listing_reason(tree)
+        if listing:
+            return None, listing
     # the profile path edited the tree: the generic path reads a fresh one; the family's
     # detail-page evidence stands in for the generic path's own (date, article markup)
     fresh = view.reparsed()

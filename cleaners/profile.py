@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Container
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+import cssselect
 from lxml.cssselect import CSSSelector
+from lxml.html import HtmlElement
 
 from micnews.cleaners.boilerplate import Markers
 
@@ -115,6 +118,44 @@ def parse_profile(data: dict) -> Profile:
 def css(selector: str) -> CSSSelector:
     """Compiled CSS selector (compiled once per process: selectors are reused per page)."""
     return CSSSelector(selector)
+
+
+@cache
+def required_names(selector: str) -> tuple[str, ...]:
+    """Class names and ids a page must contain somewhere for ``selector`` to match.
+
+    Only for a single selector (no ``,`` group); negations and pseudo-class arguments
+    add nothing. Empty when nothing is known to be required.
+    """
+    try:
+        parsed = cssselect.parse(selector)
+    except cssselect.SelectorError:
+        return ()
+    if len(parsed) != 1:
+        return ()
+    names: list[str] = []
+    stack = [parsed[0].parsed_tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cssselect.parser.Class):
+            names.append(node.class_name)
+        elif isinstance(node, cssselect.parser.Hash):
+            names.append(node.id)
+        if isinstance(node, cssselect.parser.CombinedSelector):
+            stack += [node.selector, node.subselector]
+        elif hasattr(node, "selector"):  # Class, Hash, Attrib, Pseudo, Function, Negation...
+            stack.append(node.selector)
+    return tuple(names)
+
+
+def select(root: HtmlElement, selector: str, names: Container[str] | None = None) -> list:
+    """``css(selector)(root)``; with the page's class names and ids
+    (:attr:`~micnews.cleaners.pageview.PageView.class_and_id_names`), a selector needing one
+    the page lacks matches nothing without a walk of the tree (a profile's fallback
+    selectors and the other families' markers mostly do)."""
+    if names is not None and not all(name in names for name in required_names(selector)):
+        return []
+    return css(selector)(root)
 
 
 @cache

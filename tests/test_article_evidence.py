@@ -186,3 +186,25 @@ def test_tuoitre_text_ends_with_the_article_not_its_buttons() -> None:
         "được nhiều khách hàng lựa chọn, dù nhược điểm là rau củ tươi nên không thể bảo quản "
         "lâu như hoa.")
     assert "Đọc tiếp" not in result.text and "Về trang" not in result.text
+
+
+def test_family_listing_is_refused_on_its_own_evidence(monkeypatch):
+    """A known family's listing page (its profile finds no article body, the page has no
+    detail-page evidence and shows repeated teaser cards) is refused as a listing without a
+    trafilatura pass; the family's article pages still go through (a record each)."""
+    from micnews.cleaners import generic
+
+    passes = []
+    real = generic._trafilatura
+    monkeypatch.setattr(generic, "_trafilatura",
+                        lambda *a, **k: passes.append(a[0].url) or real(*a, **k))
+    refused = 0
+    for name in ("nld_list", "tuoitre_list", "baochinhphu_list"):
+        page = Page(LISTINGS[name], (TNM / f"{name}.html").read_bytes(),
+                    {"content-type": "text/html; charset=utf-8"})
+        result = clean(page)
+        assert isinstance(result, NotArticle), name
+        assert result.reason.startswith("listing: "), (name, result.reason)
+        refused += result.family == "vccorp_cms"
+    assert refused >= 2  # the pages the vccorp_cms profile claims
+    assert passes == []
