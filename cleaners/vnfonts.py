@@ -267,14 +267,20 @@ def vni_to_unicode(text: str) -> str:
 
 
 def _score(text: str, convert) -> tuple[int, int, int]:
-    """(for, against, candidates) over the words of ``text`` that hold non-ASCII letters."""
-    pro = con = cand = 0
-    for word in _WORD_RE.findall(text):
-        if word.isascii():
-            continue
-        cand += 1
-        if _VN_UNICODE_RE.search(word):
-            con += 1  # real Unicode Vietnamese in the run
+    """(for, against, candidates) over the words of ``text`` that hold non-ASCII letters.
+
+    "for" stays 0 when the words in real Unicode Vietnamese are a third of the candidates
+    or more: then it could not outweigh them (:func:`_decide`), so the conversions are
+    not tried (a run of Unicode Vietnamese holding a capital like Ô or Ý, the common case).
+    """
+    words = [w for w in _WORD_RE.findall(text) if not w.isascii()]
+    unicode_vn = [bool(_VN_UNICODE_RE.search(w)) for w in words]
+    con, cand = sum(unicode_vn), len(words)
+    if 3 * con >= cand:
+        return 0, con, cand
+    pro = 0
+    for word, is_unicode in zip(words, unicode_vn, strict=True):
+        if is_unicode:  # real Unicode Vietnamese in the run: counted above
             continue
         converted = convert(word)
         if converted == word:
