@@ -6,12 +6,17 @@ so the NukeViet profiles fire on any provincial host.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Container
 from urllib.parse import urlsplit
 
 from lxml import html as lhtml
 
+from micnews.cleaners.pageview import PageNames
 from micnews.cleaners.profile import Profile, load_profiles, select
+
+_ONE_CLASS = re.compile(r"\.[A-Za-z_][\w-]*")
+_ONE_ID = re.compile(r"#[A-Za-z_][\w-]*")
 
 
 def generator_of(tree: lhtml.HtmlElement) -> str:
@@ -29,6 +34,11 @@ def has_match(
     (:attr:`PageView.class_and_id_names`), a selector needing one the page lacks is answered
     without walking the tree (most markers of the other families: detection walked the
     whole tree once per marker)."""
+    if isinstance(names, PageNames):  # one class or one id: the page's names answer
+        if _ONE_CLASS.fullmatch(selector):
+            return selector[1:] in names.classes
+        if _ONE_ID.fullmatch(selector):
+            return selector[1:] in names.ids
     return bool(select(tree, selector, names))
 
 

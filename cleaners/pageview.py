@@ -64,7 +64,9 @@ _HTML_HINT = re.compile(
     re.IGNORECASE,
 )
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
-_CLASS_AND_ID_VALUES = etree.XPath("//@class | //@id", smart_strings=False)
+_CLASS_AND_ID_VALUES = etree.XPath("//@class | //@id")
+_XML_SPACE = re.compile("[ \t\r\n]+")  # (an ASCII value: str.split() splits the same, as
+# decode_html dropped the other control characters)
 _ARTICLE_ITEMTYPE = etree.XPath("//*[contains(@itemtype, 'Article')]")
 _PARSER = lhtml.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
 # lxml.html's own class lookup is a Python method called for every element proxy lxml makes
@@ -147,6 +149,20 @@ def _parse(text: str) -> lhtml.HtmlElement | None:
     return tree
 
 
+class PageNames(frozenset):
+    """The page's class names and ids as one set (what a selector may need), with the class
+    names (``classes``) and the exact id values (``ids``) apart: a one-class or one-id
+    selector matches exactly when its name is among them."""
+
+    classes: frozenset[str]
+    ids: frozenset[str]
+
+    def __new__(cls, classes: set[str], ids: set[str]) -> PageNames:
+        names = super().__new__(cls, classes | {n for value in ids for n in value.split()})
+        names.classes, names.ids = frozenset(classes), frozenset(ids)
+        return names
+
+
 @dataclass
 class PageView:
     """A decoded, parsed page and what its head says, each read once."""
@@ -161,11 +177,18 @@ class PageView:
         return self.decoded.html
 
     @cached_property
-    def class_and_id_names(self) -> frozenset[str]:
+    def class_and_id_names(self) -> PageNames:
         """Every class name and id of the page (one C-speed pass over the tree): a CSS
         selector or a rule needing a name not among them cannot match."""
-        return frozenset(
-            name for value in _CLASS_AND_ID_VALUES(self.tree) for name in value.split())
+        classes: set[str] = set()
+        ids: set[str] = set()
+        for value in _CLASS_AND_ID_VALUES(self.tree):
+            if value.attrname == "class":  # split as CSS does: on XML white space only
+                classes.update(value.split() if value.isascii() else
+                               (n for n in _XML_SPACE.split(value) if n))
+            else:
+                ids.add(value)
+        return PageNames(classes, ids)
 
     def reparsed(self) -> PageView:
         """The same page with a fresh tree (after a step that edits its tree)."""

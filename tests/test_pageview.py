@@ -5,6 +5,7 @@ measured by bench/pathological.py, never in a test)."""
 from __future__ import annotations
 
 import codecs
+import re
 
 import pytest
 
@@ -96,3 +97,28 @@ def test_the_view_reads_the_head_once_and_drops_saving_tool_comments() -> None:
 
     assert not any(isinstance(n, etree._Comment) for n in view.tree.iter())
     assert "HTTrack" not in "".join(view.tree.itertext())
+
+
+def test_page_names_answer_one_class_and_one_id_selectors_as_css_does():
+    """Detection answers a one-class or one-id marker from the page's names instead of
+    walking the tree: on every real page, for every marker and listing marker of every
+    profile (and the page's own names), the answer is the CSS engine's."""
+    from micnews.cleaners.detect import has_match
+    from micnews.cleaners.profile import css, load_profiles
+    from tests.helpers import real_pages
+
+    selectors = {sel for p in load_profiles() for sel in (*p.detect.markers, *p.detect.listing)}
+    checked = 0
+    for page in real_pages():
+        view = build_view(Page(page.page_url, page.path.read_bytes(), {}))
+        if isinstance(view, str):
+            continue
+        names = view.class_and_id_names
+        # the page's own names, each as a class and as an id (a class is not an id)
+        own = {f"{mark}{n}" for n in sorted(names.classes | names.ids)[:40] for mark in ".#"}
+        own = {sel for sel in own if re.fullmatch(r"[.#][A-Za-z_][\w-]*", sel)}
+        for sel in selectors | own:
+            expected = bool(css(sel)(view.tree))
+            assert has_match(view.tree, sel, names) == expected, (page.local_file, sel)
+            checked += 1
+    assert checked > 500
