@@ -458,8 +458,10 @@ def _caption_elements(view: PageView) -> list[lhtml.HtmlElement]:
     """``figcaption`` elements and elements of a ``*caption*`` class (any case): the class
     names the page has say which spellings to look for (translate() on every element's
     class in one XPath cost a callback per element)."""
-    spellings = sorted({n[i:i + 7] for n in view.class_and_id_names if "caption" in n.lower()
-                        for i in range(len(n) - 6) if n[i:i + 7].lower() == "caption"})
+    names = view.class_and_id_names
+    spellings = sorted({n[i:i + 7] for n in names if "caption" in n.lower()
+                        for i in range(len(n) - 6) if n[i:i + 7].lower() == "caption"}
+                       ) if "caption" in names.joined.lower() else []
     if not spellings:
         return _FIGCAPTIONS(view.tree)
     tests = " or ".join(f"contains(@class, '{s}')" for s in spellings)

@@ -61,12 +61,11 @@ def _xpath(expression: str) -> etree.XPath:
 
 
 def _byline_candidates(view: PageView) -> list[lhtml.HtmlElement]:
-    names = view.class_and_id_names
-    words = [w for w in _BYLINE_CLASS_WORDS if any(w in n for n in names)]
+    names = view.class_and_id_names.joined
+    words = [w for w in _BYLINE_CLASS_WORDS if w in names]
     tests = [f"@{name}" for name in _BYLINE_ATTRIBUTES] + ["@rel='author'"]
     tests += [f"contains(@class, '{w}')" for w in words]
-    tests += [f"contains(@id, '{w}')" for w in _BYLINE_ID_WORDS
-              if any(w in n for n in names)]
+    tests += [f"contains(@id, '{w}')" for w in _BYLINE_ID_WORDS if w in names]
     return _xpath(f"//*[{' or '.join(tests)}] | //author")(view.tree)
 
 
