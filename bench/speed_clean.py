@@ -24,6 +24,9 @@ detection (``pip install micnews[bench]``; skipped when missing).
 Then cProfile of micnews over the known-family pages, then over the unknown pages: the top
 functions by cumulative time, so a run says where the time goes.
 
+``--instructions`` counts instructions per page instead (valgrind's cachegrind, one pass
+minus none): a count, unmoved by other load on a shared machine, to compare small changes.
+
 ``--processes N`` measures whole processes instead, as issue 12 asks: N rounds, in each a
 fresh process per system and group (order reversed every other round, so a busy spell of a
 shared machine hits every system), each timing its steady state after a warm-up pass; the
@@ -226,6 +229,56 @@ def _child(args: argparse.Namespace) -> int:
     return 0
 
 
+def _child_passes(args: argparse.Namespace) -> int:
+    """One system over one group, a warm-up pass then ``--repeat`` passes, untimed: run
+    under cachegrind by :func:`instructions` (0 and 1 passes; the difference is one pass)."""
+    samples = _samples(args)
+    pages = [s for s in samples if s.known == (args.child_group == "known family")]
+    fn = {"micnews": run_micnews, "trafilatura": run_trafilatura}[args.child_passes]
+    for _ in range(1 + args.repeat):
+        for s in pages:
+            fn(s)
+    print(json.dumps({"pages": len(pages)}))
+    return 0
+
+
+def _cachegrind(cmd: list[str]) -> tuple[int, dict]:
+    """Instructions executed by ``cmd`` (valgrind's cachegrind, no cache simulation)."""
+    out = subprocess.run(["valgrind", "--tool=cachegrind", "--cache-sim=no",
+                          "--cachegrind-out-file=/dev/null", *cmd],
+                         capture_output=True, text=True, cwd=ROOT, check=True)
+    refs = next(line for line in out.stderr.splitlines() if "I   refs" in line or "I refs" in line)
+    return int(refs.split(":")[1].replace(",", "").strip()), json.loads(
+        out.stdout.strip().splitlines()[-1])
+
+
+def instructions(args: argparse.Namespace, systems: list[str]) -> None:
+    """``--instructions``: instructions per page of one steady-state pass, counted by
+    cachegrind (the run with one pass minus the run with none, both after the same warm-up).
+    A count, not a time: the same on a busy machine, so small changes can be compared; it
+    weighs C and Python work alike (lxml's C is cheaper per instruction than the
+    interpreter), so the time ratio of ``--processes`` stays the measure."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    base = [sys.executable, str(Path(__file__).resolve()), "--shared", str(args.shared),
+            "--zyte", str(args.zyte)]
+    jobs = {(group, system, n): base + ["--repeat", str(n), "--child-passes", system,
+                                        "--child-group", group]
+            for group in ("known family", "unknown family") for system in systems
+            for n in (0, 1)}
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        counts = dict(zip(jobs, pool.map(_cachegrind, jobs.values()), strict=True))
+    print(f"`bench/speed_clean.py --instructions --zyte {args.zyte}` — instructions of one "
+          "steady-state pass (cachegrind), per page\n")
+    print("| pages | n | " + " | ".join(f"{s} M instructions/page" for s in systems)
+          + " | trafilatura / micnews |\n|" + "---|" * (len(systems) + 3))
+    for group in ("known family", "unknown family"):
+        n = counts[(group, systems[0], 1)][1]["pages"]
+        per = {s: (counts[(group, s, 1)][0] - counts[(group, s, 0)][0]) / n for s in systems}
+        print(f"| {group} | {n} | " + " | ".join(f"{per[s] / 1e6:.1f}" for s in systems)
+              + f" | {per['trafilatura'] / per['micnews']:.2f}× |")
+
+
 def _startup(system: str, body: bytes) -> float:
     """CPU seconds of a fresh process that imports ``system`` and cleans one page."""
     code = ("import resource, sys\nBODY = sys.stdin.buffer.read()\n" + STARTUP[system]
@@ -300,11 +353,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--markdown", action="store_true")
     parser.add_argument("--processes", type=int, default=0,
                         help="N alternated rounds of whole processes (steady state + start-up)")
+    parser.add_argument("--instructions", action="store_true",
+                        help="count instructions per page with valgrind (noise-free)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--child-passes", help=argparse.SUPPRESS)
     parser.add_argument("--child-group", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         return _child(args)
+    if args.child_passes:
+        return _child_passes(args)
+    if args.instructions:
+        instructions(args, ["micnews", "trafilatura"])
+        return 0
     if args.processes:
         names = ["micnews", "trafilatura"] + (["resiliparse"] if _resiliparse() else [])
         processes(args, names)
