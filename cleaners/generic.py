@@ -705,8 +705,8 @@ def not_article_reason(
     structured data pass; others are listings when most of the main text is headline
     links or sits in repeated dated blocks, and static pages (organisation, contact,
     introduction) when they carry no publication date and call themselves no article
-    (``og:type=article``, an ``<article>`` element: weak signals, but enough for an
-    undated page whose text passed the listing checks)."""
+    (:attr:`PageView.article_hint`: ``og:type=article``, an ``<article>`` element — weak
+    signals, but enough for an undated page whose text passed the listing checks)."""
     if view.article_markup:
         return None
     share = headline_led_share(links, paragraphs)
@@ -715,9 +715,7 @@ def not_article_reason(
     share = dated_block_share(view.tree, paragraphs)
     if share >= MAX_DATED_BLOCK_SHARE:
         return f"listing: {share:.0%} of the main text is in repeated dated blocks"
-    if not dated and view.tree.find(".//article") is None and (
-        view.meta.get("og:type", "").lower() != "article"
-    ):
+    if not dated and not view.article_hint:
         return "static page: no publication date and no article markup"
     return None
 

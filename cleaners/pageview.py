@@ -67,7 +67,6 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
 _CLASS_AND_ID_VALUES = etree.XPath("//@class | //@id")
 _XML_SPACE = re.compile("[ \t\r\n]+")  # (an ASCII value: str.split() splits the same, as
 # decode_html dropped the other control characters)
-_ARTICLE_ITEMTYPE = etree.XPath("//*[contains(@itemtype, 'Article')]")
 _PARSER = lhtml.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
 # lxml.html's own class lookup is a Python method called for every element proxy lxml makes
 # (trafilatura's pruning walks every matched node's ancestors: ~4 000 calls a page); its
@@ -262,7 +261,7 @@ class PageView:
         profile missed, on the article path)."""
         if self.article_markup or self.meta.get("og:type", "").lower() == "article":
             return True
-        if self.tree.find(".//article") is not None or _ARTICLE_ITEMTYPE(self.tree):
+        if self.tree.find(".//article") is not None:  # (itemtypes: article_markup's)
             return True
         return any("Article" in (script.text or "") for script in self.tree.iter("script")
                    if (script.get("type") or "").lower() == "application/ld+json")
