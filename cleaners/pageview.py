@@ -64,7 +64,9 @@ _HTML_HINT = re.compile(
     re.IGNORECASE,
 )
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
-_CLASS_AND_ID_VALUES = etree.XPath("//@class | //@id")
+# plain strings: a "smart" one holds a proxy of its element (an object per attribute)
+_CLASS_VALUES = etree.XPath("//@class", smart_strings=False)
+_ID_VALUES = etree.XPath("//@id", smart_strings=False)
 _XML_SPACE = re.compile("[ \t\r\n]+")  # (an ASCII value: str.split() splits the same, as
 # decode_html dropped the other control characters)
 _PARSER = lhtml.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
@@ -185,15 +187,12 @@ class PageView:
     def class_and_id_names(self) -> PageNames:
         """Every class name and id of the page (one C-speed pass over the tree): a CSS
         selector or a rule needing a name not among them cannot match."""
-        classes: set[str] = set()
-        ids: set[str] = set()
-        for value in _CLASS_AND_ID_VALUES(self.tree):
-            if value.attrname == "class":  # split as CSS does: on XML white space only
-                classes.update(value.split() if value.isascii() else
-                               (n for n in _XML_SPACE.split(value) if n))
-            else:
-                ids.add(value)
-        return PageNames(classes, ids)
+        values = " ".join(_CLASS_VALUES(self.tree))
+        # split as CSS does: on XML white space only (str.split() also splits on other
+        # Unicode spaces, none of which an ASCII text holds)
+        classes = set(values.split() if values.isascii() else
+                      (n for n in _XML_SPACE.split(values) if n))
+        return PageNames(classes, set(_ID_VALUES(self.tree)))
 
     def reparsed(self) -> PageView:
         """The same page with a fresh tree (after a step that edits its tree)."""

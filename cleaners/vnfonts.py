@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 
 from micnews.cleaners.bytescan import CharScan
 
@@ -382,6 +383,29 @@ def _run_bounds(text: str, pos: int) -> tuple[int, int, bool]:
     return start, (m.start() if m else len(text)), code
 
 
+_CODE_TAGS_RE = re.compile(r"<(/?)(?:script|style)\b", re.IGNORECASE)
+
+
+class _CodeSpans:
+    """Where a page's ``<script>`` and ``<style>`` elements are: a run inside one is code,
+    never text in a legacy font, however long its line (a page's inline style sheet can be
+    one line of 140 000 characters, costly to judge)."""
+
+    def __init__(self, text: str) -> None:
+        self.opens: list[int] = []
+        self.closes: list[int] = []
+        for m in _CODE_TAGS_RE.finditer(text):
+            (self.closes if m.group(1) else self.opens).append(m.start())
+
+    def inside(self, pos: int) -> bool:
+        """Is ``pos`` after a script/style start tag and before its end tag?"""
+        i = bisect_left(self.opens, pos)
+        if not i:
+            return False
+        j = bisect_left(self.closes, pos)
+        return self.opens[i - 1] > (self.closes[j - 1] if j else -1)
+
+
 def _convert_runs(
     text: str, kinds: set[str], tcvn_re: re.Pattern[str], vni_re: re.Pattern[str],
     starts: list[int] | None = None,
@@ -393,8 +417,9 @@ def _convert_runs(
     if starts is None:
         trigger = re.compile(tcvn_re.pattern + "|" + vni_re.pattern)
         starts = [m.start() for m in trigger.finditer(text)]
+    code_spans = _CodeSpans(text) if starts else None
     for pos in starts:
-        if pos < last:
+        if pos < last or code_spans.inside(pos):
             continue
         start, end, code = _run_bounds(text, pos)
         start = max(start, last)
