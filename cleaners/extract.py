@@ -443,11 +443,13 @@ def find_dates(
         tree,
         ("meta[property='article:published_time']@content", "[itemprop=datePublished]@content",
          "[itemprop=datePublished]@datetime", "[itemprop=datePublished]"),
+        names,
     )
     iso_mod = select_value(
         tree,
         ("meta[property='article:modified_time']@content", "[itemprop=dateModified]@content",
          "[itemprop=dateModified]"),
+        names,
     )
     if not iso_pub:
         iso_pub, iso_mod = _json_ld_dates(tree)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from urllib.parse import urljoin
 
 from lxml import etree
@@ -67,6 +67,7 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
 # plain strings: a "smart" one holds a proxy of its element (an object per attribute)
 _CLASS_VALUES = etree.XPath("//@class", smart_strings=False)
 _ID_VALUES = etree.XPath("//@id", smart_strings=False)
+_ATTRIBUTE_NAME = re.compile(r"[A-Za-z_][\w.-]*")  # (one an XPath can name as it is)
 _XML_SPACE = re.compile("[ \t\r\n]+")  # (an ASCII value: str.split() splits the same, as
 # decode_html dropped the other control characters)
 _PARSER = lhtml.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
@@ -150,6 +151,11 @@ def _parse(text: str) -> lhtml.HtmlElement | None:
     return tree
 
 
+@cache
+def _values_of(attribute: str) -> etree.XPath:
+    return etree.XPath(f"//@{attribute}", smart_strings=False)
+
+
 class PageNames(frozenset):
     """The page's class names and ids as one set (what a selector may need), with the class
     names (``classes``) and the exact id values (``ids``) apart: a one-class or one-id
@@ -158,10 +164,30 @@ class PageNames(frozenset):
     classes: frozenset[str]
     ids: frozenset[str]
 
-    def __new__(cls, classes: set[str], ids: set[str]) -> PageNames:
+    def __new__(cls, classes: set[str], ids: set[str],
+                tree: lhtml.HtmlElement | None = None) -> PageNames:
         names = super().__new__(cls, classes | {n for value in ids for n in value.split()})
         names.classes, names.ids = frozenset(classes), frozenset(ids)
+        names._tree, names._values = tree, {}
         return names
+
+    def may_hold(self, root: lhtml.HtmlElement, pairs: tuple[tuple[str, str], ...]) -> bool:
+        """Can an element under ``root`` hold every ``(attribute, value)`` pair? No when
+        the page's tree has no such value anywhere: each attribute's values are read in
+        one walk when first asked (a page tried for ``[itemprop=datePublished]``,
+        ``[itemprop=dateModified]``... is walked once, not once per selector). Yes when
+        ``root`` is not in the page's tree (a copy: its values were not read)."""
+        if self._tree is None or root.getroottree().getroot() is not self._tree:
+            return True
+        for attribute, value in pairs:
+            values = self._values.get(attribute)
+            if values is None:
+                if not _ATTRIBUTE_NAME.fullmatch(attribute):
+                    continue
+                values = self._values[attribute] = frozenset(_values_of(attribute)(self._tree))
+            if value not in values:
+                return False
+        return True
 
     @cached_property
     def joined(self) -> str:
@@ -192,7 +218,7 @@ class PageView:
         # Unicode spaces, none of which an ASCII text holds)
         classes = set(values.split() if values.isascii() else
                       (n for n in _XML_SPACE.split(values) if n))
-        return PageNames(classes, set(_ID_VALUES(self.tree)))
+        return PageNames(classes, set(_ID_VALUES(self.tree)), self.tree)
 
     def reparsed(self) -> PageView:
         """The same page with a fresh tree (after a step that edits its tree)."""

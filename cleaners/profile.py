@@ -19,6 +19,7 @@ from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
 from micnews.cleaners.boilerplate import Markers
+from micnews.cleaners.pageview import PageNames
 
 
 @dataclass(frozen=True)
@@ -127,13 +128,25 @@ def required_names(selector: str) -> tuple[str, ...]:
     Only for a single selector (no ``,`` group); negations and pseudo-class arguments
     add nothing. Empty when nothing is known to be required.
     """
+    return _requirements(selector)[0]
+
+
+@cache
+def required_values(selector: str) -> tuple[tuple[str, str], ...]:
+    """``(attribute, value)`` pairs some element of a page must hold for ``selector`` to
+    match: its ``[attr=value]`` parts (``[itemprop=datePublished]``)."""
+    return _requirements(selector)[1]
+
+
+def _requirements(selector: str) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
     try:
         parsed = cssselect.parse(selector)
     except cssselect.SelectorError:
-        return ()
+        return (), ()
     if len(parsed) != 1:
-        return ()
+        return (), ()
     names: list[str] = []
+    values: list[tuple[str, str]] = []
     stack = [parsed[0].parsed_tree]
     while stack:
         node = stack.pop()
@@ -141,20 +154,29 @@ def required_names(selector: str) -> tuple[str, ...]:
             names.append(node.class_name)
         elif isinstance(node, cssselect.parser.Hash):
             names.append(node.id)
+        elif (isinstance(node, cssselect.parser.Attrib) and node.operator == "="
+              and node.namespace is None):
+            values.append((node.attrib, node.value.value))
         if isinstance(node, cssselect.parser.CombinedSelector):
             stack += [node.selector, node.subselector]
         elif hasattr(node, "selector"):  # Class, Hash, Attrib, Pseudo, Function, Negation...
             stack.append(node.selector)
-    return tuple(names)
+    return tuple(names), tuple(values)
 
 
 def select(root: HtmlElement, selector: str, names: Container[str] | None = None) -> list:
     """``css(selector)(root)``; with the page's class names and ids
     (:attr:`~micnews.cleaners.pageview.PageView.class_and_id_names`), a selector needing one
     the page lacks matches nothing without a walk of the tree (a profile's fallback
-    selectors and the other families' markers mostly do)."""
-    if names is not None and not all(name in names for name in required_names(selector)):
-        return []
+    selectors and the other families' markers mostly do), and so does one needing an
+    attribute value the page lacks (``[itemprop=dateModified]``: one walk a page for
+    all the selectors asking for an ``itemprop``)."""
+    if names is not None:
+        if not all(name in names for name in required_names(selector)):
+            return []
+        values = required_values(selector)
+        if values and isinstance(names, PageNames) and not names.may_hold(root, values):
+            return []
     return css(selector)(root)
 
 

@@ -122,3 +122,46 @@ def test_page_names_answer_one_class_and_one_id_selectors_as_css_does():
             assert has_match(view.tree, sel, names) == expected, (page.local_file, sel)
             checked += 1
     assert checked > 500
+
+
+def test_select_with_page_names_answers_as_css_does():
+    """``select`` skips a selector whose class, id or ``[attr=value]`` the page lacks: on
+    every real page, every selector of every profile and the date selectors of
+    ``find_dates`` give the CSS engine's elements (on the whole tree; an attribute one on a
+    subtree too).
+    A copy of a subtree (not in the page's tree) is never answered from the page's names."""
+    from lxml import html as lhtml
+
+    from micnews.cleaners.profile import (
+        css,
+        load_profiles,
+        required_names,
+        required_values,
+        select,
+    )
+    from tests.helpers import real_pages
+
+    fields = ("title", "lead", "body", "date", "author", "source", "tags", "images",
+              "labelled", "drop", "attachments")
+    selectors = {sel.partition("@")[0] for p in load_profiles() for f in fields
+                 for sel in getattr(p, f)}
+    selectors |= {"[itemprop=datePublished]", "[itemprop=dateModified]",
+                  "meta[property='article:published_time']", "[data-role=publishdate]"}
+    # (the others are never skipped)
+    selectors = {sel for sel in selectors if required_names(sel) or required_values(sel)}
+    assert sum(bool(required_values(sel)) for sel in selectors) >= 5
+    skipped = 0
+    for page in real_pages():
+        view = build_view(Page(page.page_url, page.path.read_bytes(), {}))
+        if isinstance(view, str):
+            continue
+        names = view.class_and_id_names
+        body = view.tree.find(".//body")
+        for sel in sorted(selectors):
+            for root in (view.tree, body) if required_values(sel) else (view.tree,):
+                got = select(root, sel, names)
+                assert got == css(sel)(root), (page.local_file, sel)
+                skipped += not got
+        copy = lhtml.fromstring('<div><span itemprop="datePublished">1/2/2025</span></div>')
+        assert len(select(copy, "[itemprop=datePublished]", names)) == 1
+    assert skipped > 1000
