@@ -18,7 +18,7 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import ftfy
 from charset_normalizer import from_bytes
@@ -36,6 +36,9 @@ class Decoded:
     encoding: str  # codec actually used, e.g. "utf-8", "cp1258"
     source: str  # where the charset came from: header | bom | meta | detected | fallback
     repairs: tuple[str, ...] = ()  # e.g. ("ftfy", "tcvn3", "nfc")
+    # ``html`` in UTF-8 when it is at hand for free (the page's own bytes, read as UTF-8
+    # with nothing repaired): the parser reads bytes faster than a str
+    utf8: bytes | None = field(default=None, repr=False, compare=False)
 
 
 # ftfy limited to encoding problems: the source's typography (curly quotes, dashes,
@@ -366,10 +369,12 @@ def without_controls(text: str, utf8: bytes | None = None) -> str:
     return text
 
 
-def _repair(text: str) -> tuple[str, tuple[str, ...]]:
+def _repair(text: str, utf8: bytes | None = None) -> tuple[str, tuple[str, ...]]:
     """Control characters out, ftfy (mojibake only), legacy fonts, ð->đ, NFC; returns the
-    text and what changed. A long text's scans run on its UTF-8 bytes (bytescan.py)."""
-    utf8 = utf8_of(text)
+    text and what changed. A long text's scans run on its UTF-8 bytes (bytescan.py;
+    ``utf8``: those bytes, when the caller has them)."""
+    if utf8 is None:
+        utf8 = utf8_of(text)
     repairs: list[str] = []
     fixed = without_controls(text, utf8)
     if fixed is not text:
@@ -511,5 +516,8 @@ def decode_html(body: bytes, content_type: str | None = None) -> Decoded:
         text, codec, source, repairs = _choose(body, content_type)
     except Exception:  # never raise on hostile bytes
         text, codec, source, repairs = body.decode("utf-8", "replace"), "utf-8", "fallback", ()
-    text, more = _repair(text)
-    return Decoded(html=text, encoding=codec, source=source, repairs=repairs + more)
+    # the page's bytes are the text's UTF-8 when they were read as UTF-8 as they are
+    utf8 = body if codec == "utf-8" and source != "bom" and not repairs else None
+    text, more = _repair(text, utf8)
+    return Decoded(html=text, encoding=codec, source=source, repairs=repairs + more,
+                   utf8=utf8 if not more else None)

@@ -71,13 +71,19 @@ _ATTRIBUTE_NAME = re.compile(r"[A-Za-z_][\w.-]*")  # (one an XPath can name as i
 _XML_SPACE = re.compile("[ \t\r\n]+")  # (an ASCII value: str.split() splits the same, as
 # decode_html dropped the other control characters)
 _PARSER = lhtml.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
+# the same for UTF-8 bytes (the declared charset of the page is not the bytes' any more)
+_UTF8_PARSER = lhtml.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False,
+                                encoding="utf-8")
+# (below this many characters, encoding a str costs what parsing bytes saves)
+_BYTES_PARSE_CHARS = 4096
 # lxml.html's own class lookup is a Python method called for every element proxy lxml makes
 # (trafilatura's pruning walks every matched node's ancestors: ~4 000 calls a page); its
 # special classes (forms, inputs, labels) are never used here, so the C default lookup with
 # the same HtmlElement classes gives the same API at C speed (bench: ~10 % of the generic path).
-_PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
-    element=lhtml.HtmlElement, comment=lhtml.HtmlComment,
-    pi=lhtml.HtmlProcessingInstruction, entity=lhtml.HtmlEntity))
+for _parser in (_PARSER, _UTF8_PARSER):
+    _parser.set_element_class_lookup(etree.ElementDefaultClassLookup(
+        element=lhtml.HtmlElement, comment=lhtml.HtmlComment,
+        pi=lhtml.HtmlProcessingInstruction, entity=lhtml.HtmlEntity))
 _ARTICLE_TYPES = frozenset(
     "article newsarticle reportagenewsarticle analysisnewsarticle blogposting "
     "opinionnewsarticle reviewnewsarticle backgroundnewsarticle scholarlyarticle "
@@ -137,11 +143,19 @@ def parse_html(text: str) -> lhtml.HtmlElement | None:
     return _parse(without_controls(text))
 
 
-def _parse(text: str) -> lhtml.HtmlElement | None:
-    """:func:`parse_html` of text without control characters (:func:`decode_html`'s)."""
-    text = _XML_DECL.sub("", text, count=1)  # lxml refuses str input with an XML declaration
+def _parse(text: str, utf8: bytes | None = None) -> lhtml.HtmlElement | None:
+    """:func:`parse_html` of text without control characters (:func:`decode_html`'s);
+    ``utf8``: the same text in UTF-8, when at hand."""
+    if utf8 is None and len(text) >= _BYTES_PARSE_CHARS:
+        try:
+            utf8 = text.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: lxml reads the str
+            pass
     try:
-        tree = lhtml.document_fromstring(text, parser=_PARSER)
+        if utf8 is not None:  # libxml2 reads UTF-8 natively: 10-20 % faster than a str
+            tree = lhtml.document_fromstring(utf8, parser=_UTF8_PARSER)
+        else:  # lxml refuses str input with an XML declaration
+            tree = lhtml.document_fromstring(_XML_DECL.sub("", text, count=1), parser=_PARSER)
     except (etree.ParserError, ValueError, TypeError):
         return None
     # style sheets leave the tree: every step skips them, and on a modern page they are a
@@ -332,7 +346,7 @@ def build_view(page: Page, limits: Limits = DEFAULT_LIMITS) -> PageView | str:
     if problem:
         return problem
     decoded = decode_html(page.body, content_type)
-    tree = _parse(decoded.html)
+    tree = _parse(decoded.html, decoded.utf8)
     if tree is None:
         return "unparsable html"
     return PageView(page.url, decoded, tree, dict(page.headers))

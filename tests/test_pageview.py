@@ -165,3 +165,34 @@ def test_select_with_page_names_answers_as_css_does():
         copy = lhtml.fromstring('<div><span itemprop="datePublished">1/2/2025</span></div>')
         assert len(select(copy, "[itemprop=datePublished]", names)) == 1
     assert skipped > 1000
+
+
+def test_page_read_as_utf8_bytes_parses_as_its_text_does():
+    """A page whose own bytes are its decoded text in UTF-8 hands them to the parser
+    (``Decoded.utf8``): they are exactly the text's UTF-8, and the tree is the one the text
+    gives, on every real page; a page with a repair (here control characters) or in a
+    legacy charset gives no bytes. An XML declaration naming another charset does not
+    change how the bytes are read."""
+    from lxml import etree
+
+    from micnews.cleaners.decode import decode_html
+    from micnews.cleaners.pageview import _parse
+    from tests.helpers import real_pages
+
+    given = 0
+    for page in real_pages():
+        decoded = decode_html(page.path.read_bytes())
+        if decoded.utf8 is None:
+            continue
+        given += 1
+        assert decoded.utf8 == decoded.html.encode("utf-8"), page.local_file
+        from_bytes, from_text = _parse(decoded.html, decoded.utf8), _parse(decoded.html)
+        assert etree.tostring(from_bytes) == etree.tostring(from_text), page.local_file
+    assert given >= 10
+    text = "<p>Việt Nam</p>" + "<p>x</p>" * 1000
+    assert decode_html(("\x01" + text).encode()).utf8 is None
+    latin = "<p>Café crème</p>" + "<p>x</p>" * 1000
+    assert decode_html(latin.encode("cp1252"), "text/html; charset=windows-1252").utf8 is None
+    declared = '<?xml version="1.0" encoding="iso-8859-1"?><html><body>' + text
+    tree = _parse(declared, declared.encode("utf-8"))
+    assert tree.find(".//p").text == "Việt Nam"
