@@ -165,6 +165,9 @@ def _parse(text: str, utf8: bytes | None = None) -> lhtml.HtmlElement | None:
     return tree
 
 
+_WITH_CLASS_OR_ID = etree.XPath("descendant-or-self::*[@class or @id]")
+
+
 @cache
 def _values_of(attribute: str) -> etree.XPath:
     return etree.XPath(f"//@{attribute}", smart_strings=False)
@@ -202,6 +205,33 @@ class PageNames(frozenset):
             if value not in values:
                 return False
         return True
+
+    def holders(self, name: str, is_id: bool) -> list[lhtml.HtmlElement]:
+        """The elements whose class names hold ``name`` (or whose id is ``name``), in
+        document order, as the page's tree was when first asked (one walk builds the index
+        of every class name and id; an element removed since is still listed)."""
+        by_class, by_id = self._index
+        return (by_id if is_id else by_class).get(name, [])
+
+    @cached_property
+    def _index(self) -> tuple[dict[str, list], dict[str, list]]:
+        by_class: dict[str, list] = {}
+        by_id: dict[str, list] = {}
+        for el in _WITH_CLASS_OR_ID(self._tree):
+            value = el.get("class")
+            if value:  # split as CSS does, each name once
+                for name in set(value.split() if value.isascii() else _XML_SPACE.split(value)):
+                    by_class.setdefault(name, []).append(el)
+            value = el.get("id")
+            if value is not None:
+                by_id.setdefault(value, []).append(el)
+        by_class.pop("", None)
+        return by_class, by_id
+
+    @property
+    def tree(self) -> lhtml.HtmlElement | None:
+        """The page's tree these names were read from."""
+        return self._tree
 
     @cached_property
     def joined(self) -> str:

@@ -16,6 +16,7 @@ from micnews.cleaners.pageview import (
     build_view,
     html_problem,
     limits_problem,
+    view_of_html,
 )
 from micnews.cleaners.record import NotArticle, Page
 from tests.helpers import shared
@@ -129,7 +130,10 @@ def test_select_with_page_names_answers_as_css_does():
     every real page, every selector of every profile and the date selectors of
     ``find_dates`` give the CSS engine's elements (on the whole tree; an attribute one on a
     subtree too).
-    A copy of a subtree (not in the page's tree) is never answered from the page's names."""
+    A copy of a subtree (not in the page's tree) is never answered from the page's names.
+    Whole-page selects found under the holders of their first class or id
+    (:meth:`PageNames.holders`) come out as the CSS engine's, in document order, with
+    holders nested in holders too (the page's own class names in descendant selectors)."""
     from lxml import html as lhtml
 
     from micnews.cleaners.profile import (
@@ -157,7 +161,10 @@ def test_select_with_page_names_answers_as_css_does():
             continue
         names = view.class_and_id_names
         body = view.tree.find(".//body")
-        for sel in sorted(selectors):
+        # the page's own names in descendant and child selectors: holders inside holders
+        own = [n for n in sorted(names.classes) if re.fullmatch(r"[A-Za-z_][\w-]*", n)][:12]
+        own_selectors = {f".{n}{tail}" for n in own for tail in ("", " a", " > div", " div p")}
+        for sel in sorted(selectors | own_selectors):
             for root in (view.tree, body) if required_values(sel) else (view.tree,):
                 got = select(root, sel, names)
                 assert got == css(sel)(root), (page.local_file, sel)
@@ -165,6 +172,11 @@ def test_select_with_page_names_answers_as_css_does():
         copy = lhtml.fromstring('<div><span itemprop="datePublished">1/2/2025</span></div>')
         assert len(select(copy, "[itemprop=datePublished]", names)) == 1
     assert skipped > 1000
+    nested = view_of_html('<html><body><div class="box"><a>1</a><div class="box"><a>2</a>'
+                          '</div><a>3</a></div><p class="box"><a>4</a></p></body></html>', "u")
+    for sel in (".box a", ".box > a", "div.box a", ".box"):
+        expected = css(sel)(nested.tree)
+        assert select(nested.tree, sel, nested.class_and_id_names) == expected, sel
 
 
 def test_page_read_as_utf8_bytes_parses_as_its_text_does():
