@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Container
+from functools import cache
 from urllib.parse import urlsplit
 
 from lxml import html as lhtml
@@ -35,11 +36,17 @@ def has_match(
     without walking the tree (most markers of the other families: detection walked the
     whole tree once per marker)."""
     if isinstance(names, PageNames):  # one class or one id: the page's names answer
-        if _ONE_CLASS.fullmatch(selector):
-            return selector[1:] in names.classes
-        if _ONE_ID.fullmatch(selector):
-            return selector[1:] in names.ids
+        kind = _one_name(selector)
+        if kind is not None:
+            return selector[1:] in (names.ids if kind else names.classes)
     return bool(select(tree, selector, names))
+
+
+@cache
+def _one_name(selector: str) -> bool | None:
+    """True for a one-id selector, False for a one-class one, else None."""
+    return True if _ONE_ID.fullmatch(selector) else False if _ONE_CLASS.fullmatch(selector) \
+        else None
 
 
 def score_profile(

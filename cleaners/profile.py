@@ -116,36 +116,34 @@ def parse_profile(data: dict) -> Profile:
     )
 
 
-@cache
 def css(selector: str) -> CSSSelector:
     """Compiled CSS selector (compiled once per process: selectors are reused per page)."""
-    return CSSSelector(selector)
+    return selector_plan(selector).walk
+
+
+@dataclass(frozen=True, slots=True)
+class SelectorPlan:
+    """What :func:`select` knows of a selector before it meets a page (one per selector)."""
+
+    names: tuple[str, ...]  # class names and ids a page must hold somewhere
+    values: tuple[tuple[str, str], ...]  # (attribute, value) pairs: its [attr=value] parts
+    leading: tuple[str, bool] | None  # (name, is_id) its first compound needs
+    walk: CSSSelector  # the selector, matched from any element down
+    in_holder: etree.XPath | None  # the same, from an element matching its first compound
 
 
 @cache
-def required_names(selector: str) -> tuple[str, ...]:
-    """Class names and ids a page must contain somewhere for ``selector`` to match.
-
-    Only for a single selector (no ``,`` group); negations and pseudo-class arguments
-    add nothing. Empty when nothing is known to be required.
-    """
-    return _requirements(selector)[0]
-
-
-@cache
-def required_values(selector: str) -> tuple[tuple[str, str], ...]:
-    """``(attribute, value)`` pairs some element of a page must hold for ``selector`` to
-    match: its ``[attr=value]`` parts (``[itemprop=datePublished]``)."""
-    return _requirements(selector)[1]
-
-
-def _requirements(selector: str) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+def selector_plan(selector: str) -> SelectorPlan:
+    """The :class:`SelectorPlan` of ``selector``. Names, values and leading name are
+    known only for a single selector (no ``,`` group); negations and pseudo-class
+    arguments add nothing."""
+    walk = CSSSelector(selector)
     try:
         parsed = cssselect.parse(selector)
     except cssselect.SelectorError:
-        return (), ()
+        parsed = []
     if len(parsed) != 1:
-        return (), ()
+        return SelectorPlan((), (), None, walk, None)
     names: list[str] = []
     values: list[tuple[str, str]] = []
     stack = [parsed[0].parsed_tree]
@@ -162,67 +160,15 @@ def _requirements(selector: str) -> tuple[tuple[str, ...], tuple[tuple[str, str]
             stack += [node.selector, node.subselector]
         elif hasattr(node, "selector"):  # Class, Hash, Attrib, Pseudo, Function, Negation...
             stack.append(node.selector)
-    return tuple(names), tuple(values)
+    leading = None if parsed[0].pseudo_element else _leading_name(parsed[0].parsed_tree)
+    in_holder = etree.XPath(LxmlTranslator().css_to_xpath(selector, prefix="self::")) \
+        if leading else None
+    return SelectorPlan(tuple(names), tuple(values), leading, walk, in_holder)
 
 
-def select(root: HtmlElement, selector: str, names: Container[str] | None = None) -> list:
-    """``css(selector)(root)``; with the page's class names and ids
-    (:attr:`~micnews.cleaners.pageview.PageView.class_and_id_names`), a selector needing one
-    the page lacks matches nothing without a walk of the tree (a profile's fallback
-    selectors and the other families' markers mostly do), and so does one needing an
-    attribute value the page lacks (``[itemprop=dateModified]``: one walk a page for
-    all the selectors asking for an ``itemprop``)."""
-    if names is not None:
-        if not all(name in names for name in required_names(selector)):
-            return []
-        values = required_values(selector)
-        if values and isinstance(names, PageNames) and not names.may_hold(root, values):
-            return []
-        if isinstance(names, PageNames) and root is names.tree:
-            found = _select_from_holders(selector, names)
-            if found is not None:
-                return found
-    return css(selector)(root)
-
-
-def _select_from_holders(selector: str, names: PageNames) -> list | None:
-    """``css(selector)`` of the whole page, found under the elements holding the class or
-    id its first part needs (:meth:`PageNames.holders`) instead of testing the class of
-    every element of the page (libxml2 spends ~0.4 us an element on a class test: a walk
-    of a large page costs 0.5 ms, a page is read with ~9 such walks). None when the
-    selector has no such part or its matches could come out of document order (found
-    under two holders, one inside the other): then the whole page is walked."""
-    context = leading_name(selector)
-    if context is None:
-        return None
-    in_holder = css_in_context(selector)
-    found: list = []
-    producers: list = []
-    for holder in names.holders(*context):
-        if holder.getroottree().getroot() is not names.tree:
-            continue  # removed from the page since the index was built
-        matches = in_holder(holder)
-        if not matches:
-            continue
-        if producers and any(a in producers for a in holder.iterancestors()):
-            return None
-        producers.append(holder)
-        found.extend(matches)
-    return found
-
-
-@cache
-def leading_name(selector: str) -> tuple[str, bool] | None:
-    """``(name, is_id)``: an id (else a class name) the first compound of ``selector``
-    requires (``#news_content`` of ``#news_content .title_news h1``); None when it
-    requires neither, or ``selector`` is a group."""
-    try:
-        parsed = cssselect.parse(selector)
-    except cssselect.SelectorError:
-        return None
-    if len(parsed) != 1 or parsed[0].pseudo_element:
-        return None
-    node = parsed[0].parsed_tree
+def _leading_name(node: object) -> tuple[str, bool] | None:
+    """An id (else a class name) the first compound requires (``#news_content`` of
+    ``#news_content .title_news h1``), with whether it is an id."""
     while isinstance(node, cssselect.parser.CombinedSelector):
         node = node.selector
     classes: list[str] = []
@@ -235,11 +181,60 @@ def leading_name(selector: str) -> tuple[str, bool] | None:
     return (classes[-1], False) if classes else None
 
 
-@cache
-def css_in_context(selector: str) -> etree.XPath:
-    """``selector`` matched from an element that must itself match its first compound
-    (``self::`` where ``css`` starts with ``descendant-or-self::``)."""
-    return etree.XPath(LxmlTranslator().css_to_xpath(selector, prefix="self::"))
+def required_names(selector: str) -> tuple[str, ...]:
+    """Class names and ids a page must contain somewhere for ``selector`` to match."""
+    return selector_plan(selector).names
+
+
+def required_values(selector: str) -> tuple[tuple[str, str], ...]:
+    """``(attribute, value)`` pairs some element of a page must hold for ``selector`` to
+    match: its ``[attr=value]`` parts (``[itemprop=datePublished]``)."""
+    return selector_plan(selector).values
+
+
+def select(root: HtmlElement, selector: str, names: Container[str] | None = None) -> list:
+    """``css(selector)(root)``; with the page's class names and ids
+    (:attr:`~micnews.cleaners.pageview.PageView.class_and_id_names`), a selector needing one
+    the page lacks matches nothing without a walk of the tree (a profile's fallback
+    selectors and the other families' markers mostly do), and so does one needing an
+    attribute value the page lacks (``[itemprop=dateModified]``: one walk a page for
+    all the selectors asking for an ``itemprop``)."""
+    plan = selector_plan(selector)
+    if names is None:
+        return plan.walk(root)
+    for name in plan.names:
+        if name not in names:
+            return []
+    if isinstance(names, PageNames):
+        if plan.values and not names.may_hold(root, plan.values):
+            return []
+        if plan.in_holder is not None and root is names.tree:
+            found = _select_from_holders(plan, names)
+            if found is not None:
+                return found
+    return plan.walk(root)
+
+
+def _select_from_holders(plan: SelectorPlan, names: PageNames) -> list | None:
+    """The selector's matches in the whole page, found under the elements holding the
+    class or id its first part needs (:meth:`PageNames.holders`) instead of testing the
+    class of every element of the page (libxml2 spends ~0.4 us an element on a class test:
+    a walk of a large page costs 0.5 ms, a page is read with ~9 such walks). None when its
+    matches could come out of document order (found under two holders, one inside the
+    other): then the whole page is walked."""
+    found: list = []
+    producers: list = []
+    for holder in names.holders(*plan.leading):
+        if holder.getroottree().getroot() is not names.tree:
+            continue  # removed from the page since the index was built
+        matches = plan.in_holder(holder)
+        if not matches:
+            continue
+        if producers and any(a in producers for a in holder.iterancestors()):
+            return None
+        producers.append(holder)
+        found.extend(matches)
+    return found
 
 
 @cache
