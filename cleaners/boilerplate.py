@@ -67,26 +67,59 @@ def _norm(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+@dataclass(frozen=True)
+class _Matcher:
+    """A marker set made ready to test paragraphs: normalised exact lines, label prefixes
+    (``...:``), the whole-paragraph regexes as one alternation, the cut lines."""
+
+    exact: frozenset[str]
+    labels: tuple[str, ...]
+    pattern: re.Pattern[str] | _FirstOf | None
+    cuts: frozenset[str]
+
+    def matches(self, paragraph: str) -> bool:
+        norm = _norm(paragraph)
+        if not norm or norm in self.exact:
+            return True
+        if len(norm) <= 80 and any(norm.startswith(key) for key in self.labels):
+            return True
+        return self.pattern is not None and \
+            self.pattern.fullmatch(" ".join(paragraph.split())) is not None
+
+
+_FLAGS = {re.IGNORECASE: "i", re.DOTALL: "s", re.MULTILINE: "m", re.VERBOSE: "x"}
+
+
 @lru_cache(maxsize=64)
-def _keys(markers: Markers) -> tuple[frozenset[str], tuple[str, ...]]:
-    """Normalised exact lines and label prefixes (``...:``) of ``markers``, computed once
-    per marker set rather than once per paragraph."""
+def _matcher(markers: Markers) -> _Matcher:
+    """The :class:`_Matcher` of ``markers``, computed once per marker set rather than once
+    per paragraph (one regex call a paragraph instead of one per pattern)."""
     keys = [_norm(line) for line in markers.lines]
-    return frozenset(keys), tuple(k for k in keys if k.endswith(":"))
+    parts = []
+    for p in markers.patterns:  # each keeps its own flags, scoped to its alternative
+        flags = "".join(letter for flag, letter in _FLAGS.items() if p.flags & flag)
+        parts.append(f"(?{flags}:{p.pattern})" if flags else f"(?:{p.pattern})")
+    try:
+        pattern = re.compile("|".join(parts)) if parts else None
+    except re.error:  # a pattern with global inline flags ("(?i)...") cannot join others
+        pattern = _FirstOf(markers.patterns)
+    return _Matcher(frozenset(keys), tuple(k for k in keys if k.endswith(":")), pattern,
+                    frozenset(_norm(c) for c in markers.cut))
+
+
+class _FirstOf:
+    """Several patterns standing in for one: ``fullmatch`` of the first that matches."""
+
+    def __init__(self, patterns: tuple[re.Pattern[str], ...]) -> None:
+        self.patterns = patterns
+
+    def fullmatch(self, text: str) -> re.Match[str] | None:
+        return next((m for p in self.patterns if (m := p.fullmatch(text))), None)
 
 
 def is_boilerplate(paragraph: str, markers: Markers) -> bool:
     """True when ``paragraph`` as a whole is one of ``markers``."""
-    norm = _norm(paragraph)
-    if not norm:
-        return True
-    exact, labels = _keys(markers)
-    if norm in exact:
-        return True
-    if len(norm) <= 80 and any(norm.startswith(key) for key in labels):
-        return True
-    flat = " ".join(paragraph.split())
-    return any(p.fullmatch(flat) for p in markers.patterns)
+    return _matcher(markers).matches(paragraph)
 
 
 def scrub_inline(paragraph: str) -> tuple[str, int]:
@@ -105,15 +138,15 @@ def strip_boilerplate(
     ``markers`` (a profile's) are added to :data:`DEFAULT_MARKERS` unless ``defaults`` is
     false. Inline upload paths are scrubbed from kept paragraphs (counted too).
     """
-    active = (DEFAULT_MARKERS + markers) if (defaults and markers) else (markers or DEFAULT_MARKERS)
-    cuts = {_norm(c) for c in active.cut}
+    active = _with_defaults(markers) if (defaults and markers) else (markers or DEFAULT_MARKERS)
+    matcher = _matcher(active)
     kept: list[str] = []
     removed = 0
     for i, para in enumerate(paragraphs):
-        if i > 0 and _norm(para) in cuts:
+        if i > 0 and _norm(para) in matcher.cuts:
             removed += len(paragraphs) - i
             break
-        if is_boilerplate(para, active):
+        if matcher.matches(para):
             removed += 1
             continue
         text, n = scrub_inline(para)
@@ -121,6 +154,11 @@ def strip_boilerplate(
         if text:
             kept.append(text)
     return kept, removed
+
+
+@lru_cache(maxsize=64)
+def _with_defaults(markers: Markers) -> Markers:
+    return DEFAULT_MARKERS + markers
 
 
 def markers_from(lines: Iterable[str], patterns: Iterable[re.Pattern[str]]) -> Markers:

@@ -11,7 +11,7 @@ import re
 import tomllib
 from collections.abc import Container
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 
 import cssselect
@@ -62,9 +62,10 @@ class Profile:
     attachments: tuple[str, ...] = ()  # blocks outside the body listing the article's files
     aliases: tuple[str, ...] = ()  # former names, still accepted (a sites.toml ``family``)
 
-    @property
+    @cached_property
     def markers(self) -> Markers:
-        """This family's boilerplate markers (the defaults are added when stripping)."""
+        """This family's boilerplate markers (the defaults are added when stripping; one
+        object, so the matchers made of it are cached)."""
         return Markers(self.boilerplate_lines, self.boilerplate_patterns)
 
     @property

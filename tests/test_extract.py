@@ -220,3 +220,20 @@ def test_profile_markers_add_to_defaults() -> None:
     markers = Markers(lines=("Cổng dịch vụ công Quốc Gia",))
     kept, removed = strip_boilerplate(["Cổng dịch vụ công  Quốc Gia", "Top", "Nội dung."], markers)
     assert kept == ["Nội dung."] and removed == 2
+
+
+def test_marker_patterns_keep_their_own_flags_when_tested_as_one() -> None:
+    """The whole-paragraph regexes are tried as one alternation: each keeps its own flags
+    (the defaults ignore case, a profile's need not), and a pattern with global inline
+    flags, which cannot join others, is still tried."""
+    import re
+
+    markers = Markers(patterns=(re.compile("Lượt xem: \\d+"), re.compile("(?i)in bài")))
+    assert is_boilerplate("Lượt xem: 12", markers)
+    assert not is_boilerplate("lượt xem: 12", markers)  # this one is case-sensitive
+    assert is_boilerplate("IN BÀI", markers)  # "(?i)" kept
+    assert not is_boilerplate("In bài viết này", markers)  # whole paragraph only
+    both = DEFAULT_MARKERS + Markers(patterns=(re.compile("Nguồn: TTXVN"),))
+    assert is_boilerplate("ĐÁNH GIÁ BÀI VIẾT( 0)", both)
+    assert is_boilerplate("đánh giá bài viết (3)", both)
+    assert is_boilerplate("Nguồn: TTXVN", both) and not is_boilerplate("nguồn: ttxvn", both)
