@@ -124,6 +124,8 @@ def is_boilerplate(paragraph: str, markers: Markers) -> bool:
 
 def scrub_inline(paragraph: str) -> tuple[str, int]:
     """Remove upload paths left inside a paragraph; return (text, how many removed)."""
+    if "upload" not in paragraph.lower():  # (every match holds it; most paragraphs don't)
+        return paragraph, 0
     text, n = _INLINE_UPLOAD.subn(" ", paragraph)
     if n:
         text = " ".join(text.split())

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from functools import lru_cache
 
 from lxml import html as lhtml
 
@@ -42,8 +43,13 @@ _CARD_TAGS = frozenset(("li", "div", "article", "section", "td", "dd", "dt", "p"
 def _is_furniture(el: lhtml.HtmlElement) -> bool:
     if el.tag in _FURNITURE_TAGS:
         return True
-    names = f"{el.get('class') or ''} {el.get('id') or ''}"
-    return bool(names.strip()) and bool(_FURNITURE.search(names))
+    return _furniture_names(el.get("class") or "", el.get("id") or "")
+
+
+@lru_cache(maxsize=4096)
+def _furniture_names(classes: str, ids: str) -> bool:
+    """(a page repeats a few class strings on thousands of elements: each is searched once)"""
+    return _FURNITURE.search(classes) is not None or _FURNITURE.search(ids) is not None
 
 
 def _main_text_nodes(root: lhtml.HtmlElement) -> list[tuple[str, lhtml.HtmlElement]]:

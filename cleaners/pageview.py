@@ -63,6 +63,7 @@ _HTML_HINT = re.compile(
     rb"link|style|font|center|form|ul|li|img|frameset|article|section|main)[\s>/]",
     re.IGNORECASE,
 )
+_LEADING_BLANKS = re.compile(b"[\xef\xbb\xbf\xff\xfe \t\r\n]*")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
 # plain strings: a "smart" one holds a proxy of its element (an object per attribute)
 _CLASS_VALUES = etree.XPath("//@class", smart_strings=False)
@@ -99,7 +100,7 @@ def html_problem(body: bytes, content_type: str | None) -> str | None:
     """
     if not body or not body.strip():
         return "empty body"
-    head = body[:65536].lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n")
+    head = body[_LEADING_BLANKS.match(body, 0, 65536).end():65536]  # (no copy of the page)
     if head.startswith(_BINARY_MAGIC):
         return "binary body"
     ctype = (content_type or "").split(";")[0].strip().lower()
