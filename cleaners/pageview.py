@@ -186,7 +186,7 @@ class PageNames(frozenset):
                 tree: lhtml.HtmlElement | None = None) -> PageNames:
         names = super().__new__(cls, classes | {n for value in ids for n in value.split()})
         names.classes, names.ids = frozenset(classes), frozenset(ids)
-        names._tree, names._values = tree, {}
+        names._tree, names._values, names._asked = tree, {}, 0
         return names
 
     def may_hold(self, root: lhtml.HtmlElement, pairs: tuple[tuple[str, str], ...]) -> bool:
@@ -207,10 +207,16 @@ class PageNames(frozenset):
                 return False
         return True
 
-    def holders(self, name: str, is_id: bool) -> list[lhtml.HtmlElement]:
+    def holders(self, name: str, is_id: bool) -> list[lhtml.HtmlElement] | None:
         """The elements whose class names hold ``name`` (or whose id is ``name``), in
         document order, as the page's tree was when first asked (one walk builds the index
-        of every class name and id; an element removed since is still listed)."""
+        of every class name and id; an element removed since is still listed). None the
+        first time: the index costs more than one walk of the page (a listing page is
+        asked once, by a family marker; an article page a dozen times)."""
+        if "_index" not in self.__dict__:
+            self._asked += 1
+            if self._asked < 2:
+                return None
         by_class, by_id = self._index
         return (by_id if is_id else by_class).get(name, [])
 

@@ -222,10 +222,13 @@ def _select_from_holders(plan: SelectorPlan, names: PageNames) -> list | None:
     class of every element of the page (libxml2 spends ~0.4 us an element on a class test:
     a walk of a large page costs 0.5 ms, a page is read with ~9 such walks). None when its
     matches could come out of document order (found under two holders, one inside the
-    other): then the whole page is walked."""
+    other), or the page has no index yet: then the whole page is walked."""
+    holders = names.holders(*plan.leading)
+    if holders is None:
+        return None
     found: list = []
     producers: list = []
-    for holder in names.holders(*plan.leading):
+    for holder in holders:
         if holder.getroottree().getroot() is not names.tree:
             continue  # removed from the page since the index was built
         matches = plan.in_holder(holder)
