@@ -98,7 +98,7 @@ def html_problem(body: bytes, content_type: str | None) -> str | None:
     Sniffing never refuses an HTML document: any charset (UTF-16 without a BOM too), any
     line ending, with or without a doctype; a tag anywhere in the first 64 KB will do.
     """
-    if not body or not body.strip():
+    if not body or body.isspace():  # (strip() would copy the page)
         return "empty body"
     head = body[_LEADING_BLANKS.match(body, 0, 65536).end():65536]  # (no copy of the page)
     if head.startswith(_BINARY_MAGIC):
