@@ -558,12 +558,14 @@ def _trafilatura(view: PageView, precision: bool, fast: bool,  # noqa: ANN202 - 
                  tree: lhtml.HtmlElement | None = None):
     """trafilatura's text extraction over our tree's body (it copies what it is given:
     the head, which it deletes unread, is not copied), or over ``tree`` (a variant of
-    it); the metadata is read apart (:mod:`micnews.cleaners.pagemeta`)."""
+    it); the metadata is read apart (:mod:`micnews.cleaners.pagemeta`). Only the XML body
+    is read: ``output_format="xml"`` (the same extraction) spares the plain-text copy that
+    trafilatura's default ``"python"`` format serialises on every call (``doc.text``)."""
     if tree is None:
         tree = _body_for_trafilatura(view)
     try:
         return trafilatura.bare_extraction(
-            tree, url=view.url, include_comments=False,
+            tree, url=view.url, include_comments=False, output_format="xml",
             include_tables=True, include_images=True, with_metadata=False, deduplicate=False,
             favor_precision=precision,
             fast=fast or _paragraph_count(view) > FAST_EXTRACTION_PARAGRAPHS,
