@@ -119,8 +119,8 @@ def page_blocks(page: str | PageView) -> list[str]:
 def _text_of(el: etree._Element) -> str:
     """``el``'s text with a space for each line break (``<lb/>``): itertext() skips the
     break, so "FL<lb/>June 10" ran together as "FLJune 10"."""
-    if el.find(".//lb") is None:
-        return norm_space("".join(el.itertext()))
+    if next(el.iterdescendants("lb"), None) is None:
+        return norm_space(_all_text(el))
     parts: list[str] = []
     for event, node in etree.iterwalk(el, events=("start", "end")):
         if event == "start":
@@ -199,8 +199,10 @@ def paragraphs_and_images(
     # furniture may follow it; the template removes that later).
     byline = None
     for el in reversed(elements):
-        text = _element_text(el) if el.tag == "p" else ""
-        if not (text and _right_aligned(el)) or text not in paragraphs:
+        if el.tag != "p" or not _right_aligned(el):
+            continue
+        text = _element_text(el)
+        if not text or text not in paragraphs:
             continue
         idx = len(paragraphs) - 1 - paragraphs[::-1].index(text)
         if (
@@ -266,7 +268,10 @@ def find_lead(view: PageView, paragraphs: list[str], title: str | None) -> str |
     title_key = block_key(title or "")
     desc = _meta(view, "description", "og:description", "twitter:description")
     desc_key = block_key(desc or "")
-    for el in view.tree.iter("p", "div", "h2", "span", "strong"):
+    # a class or id matching lies within one of the page's names: without such a name, no
+    # element is read (``\n`` between the names is a separator the pattern accepts)
+    sapo_named = bool(_SAPO_CLASS.search(view.class_and_id_names.joined))
+    for el in view.tree.iter("p", "div", "h2", "span", "strong") if sapo_named else ():
         cls = f"{el.get('class') or ''} {el.get('id') or ''}"
         if not _SAPO_CLASS.search(cls):
             continue
@@ -297,11 +302,18 @@ def word_count(text: str) -> int:
     return len(text.split()) + len(_UNSPACED_CHARS.findall(text)) // UNSPACED_CHARS_PER_WORD
 
 
+def text_content(el: lhtml.HtmlElement) -> str:
+    """``el.text_content()``; for an element without children (most links and paragraphs)
+    its own text, read without the XPath call ``text_content()`` makes (a page's links
+    and paragraphs are read one by one)."""
+    return (el.text or "") if not len(el) else el.text_content()
+
+
 def link_words(root: lhtml.HtmlElement) -> dict[str, int]:
     """Every link text on the page (comparison key) with its word count."""
     words: dict[str, int] = {}
     for a in root.iter("a"):
-        text = a.text_content()
+        text = text_content(a)
         words.setdefault(block_key(text), word_count(text))
     return words
 
@@ -310,7 +322,9 @@ def _linked_share(links: dict[str, int], paragraphs: list[str]) -> float:
     """Share of the text's characters that are the text of some link on the page
     (:func:`link_words`): menu items and headline lists, even when trafilatura joined them
     into one paragraph."""
-    long_links = [k for k in links if len(k) >= 15]
+    # (a key holds no line break: the links found in the joined keys are each in a key)
+    joined = "\n".join(block_key(p) for p in paragraphs)
+    long_links = [k for k in links if len(k) >= 15 and k in joined]
     total = linked = 0
     for para in paragraphs:
         key = block_key(para)
@@ -451,7 +465,7 @@ def _teaser_share(root: lhtml.HtmlElement, paragraphs: list[str]) -> float:
             if sum(d in para_els for d in anc.iter()) > 1:
                 break  # a card holds one summary; this is a short article with links
             if any(
-                len(a.text_content().split()) >= 6 and a not in el.iterdescendants()
+                len(text_content(a).split()) >= 6 and a not in el.iterdescendants()
                 and not _is_tag_link(a)
                 for a in anc.iter("a")
             ):
@@ -546,7 +560,7 @@ def _needs_rescue(result: object, view: PageView) -> bool:
     found = sum(len(p) for p in result.paragraphs)
     if found >= RESCUE_BELOW_CHARS:
         return False
-    on_page = sum(len(norm_space(p.text_content())) for p in view.tree.iter("p"))
+    on_page = sum(len(norm_space(text_content(p))) for p in view.tree.iter("p"))
     return on_page >= RESCUE_PARAGRAPH_RATIO * found
 
 
@@ -771,7 +785,7 @@ def find_title(view: PageView, extracted_title: str | None) -> str | None:
         return extracted_title
     tag_key = block_key(tag)
     candidates = [extracted_title or ""] + [
-        norm_space(h.text_content()) for h in view.tree.iter("h1", "h2")][:30]
+        norm_space(text_content(h)) for h in itertools.islice(view.tree.iter("h1", "h2"), 30)]
     for cand in candidates:
         key = block_key(cand)
         if key and key in tag_key and len(key) >= 0.4 * len(tag_key):
@@ -852,7 +866,7 @@ def _from_document(doc, meta: PageMeta, view: PageView,  # noqa: ANN001,ANN202
     published = find_published(view, paragraphs)
 
     captions_on_page = _page_captions(view)
-    loose = [p for p in paragraphs if _alnum(p) in captions_on_page]
+    loose = [p for p in paragraphs if _alnum(p) in captions_on_page] if captions_on_page else []
     if loose:  # captions trafilatura kept without their image
         paragraphs = [p for p in paragraphs if p not in loose]
         removed["captions"] = removed.get("captions", 0) + len(loose)
