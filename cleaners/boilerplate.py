@@ -63,6 +63,9 @@ _INLINE_UPLOAD = re.compile(
 )
 
 
+_UPLOAD_HINT = re.compile("upload", re.IGNORECASE)
+
+
 def _norm(text: str) -> str:
     return " ".join(text.split()).casefold()
 
@@ -77,20 +80,29 @@ def _keys(markers: Markers) -> tuple[frozenset[str], tuple[str, ...]]:
 
 def is_boilerplate(paragraph: str, markers: Markers) -> bool:
     """True when ``paragraph`` as a whole is one of ``markers``."""
-    norm = _norm(paragraph)
+    return _flat_is_boilerplate(" ".join(paragraph.split()), markers, _keys(markers))
+
+
+def _flat_is_boilerplate(
+    flat: str, markers: Markers, keys: tuple[frozenset[str], tuple[str, ...]]
+) -> bool:
+    """:func:`is_boilerplate` of a paragraph with its whitespace collapsed (``flat``), the
+    markers' keys given: a page's paragraphs share them."""
+    norm = flat.casefold()  # = _norm(paragraph)
     if not norm:
         return True
-    exact, labels = _keys(markers)
+    exact, labels = keys
     if norm in exact:
         return True
     if len(norm) <= 80 and any(norm.startswith(key) for key in labels):
         return True
-    flat = " ".join(paragraph.split())
     return any(p.fullmatch(flat) for p in markers.patterns)
 
 
 def scrub_inline(paragraph: str) -> tuple[str, int]:
     """Remove upload paths left inside a paragraph; return (text, how many removed)."""
+    if not _UPLOAD_HINT.search(paragraph):  # every upload path has it: one C-speed scan
+        return paragraph, 0
     text, n = _INLINE_UPLOAD.subn(" ", paragraph)
     if n:
         text = " ".join(text.split())
@@ -107,13 +119,15 @@ def strip_boilerplate(
     """
     active = (DEFAULT_MARKERS + markers) if (defaults and markers) else (markers or DEFAULT_MARKERS)
     cuts = {_norm(c) for c in active.cut}
+    keys = _keys(active)
     kept: list[str] = []
     removed = 0
     for i, para in enumerate(paragraphs):
-        if i > 0 and _norm(para) in cuts:
+        flat = " ".join(para.split())
+        if i > 0 and flat.casefold() in cuts:  # (= _norm(para))
             removed += len(paragraphs) - i
             break
-        if is_boilerplate(para, active):
+        if _flat_is_boilerplate(flat, active, keys):
             removed += 1
             continue
         text, n = scrub_inline(para)
