@@ -28,6 +28,7 @@ from micnews.cleaners.dates import (
     parse_vn_datetime,
 )
 from micnews.cleaners.fields import labels
+from micnews.cleaners.listing import listing_reason
 from micnews.cleaners.pagemeta import PageMeta, page_metadata
 from micnews.cleaners.pageview import DEFAULT_LIMITS, PageView, view_of_html
 from micnews.cleaners.record import Extracted, Image
@@ -225,11 +226,13 @@ def _json_ld_published(view: PageView) -> str | None:
                  if isinstance(item.get("datePublished"), str)), None)
 
 
+_PUBLISHED_METAS = ("article:published_time", "datepublished", "pubdate", "publishdate")
+
+
 def find_published(view: PageView, paragraphs_seen: list[str]) -> datetime | None:
     """Publication time: article metas / JSON-LD (ISO), else a visible date line such as
     ``Tin đăng ngày: 6/2/2020 - Xem: 92``. None lets the caller fall back to htmldate."""
-    raw = _meta(view, "article:published_time", "datepublished", "pubdate", "publishdate")
-    raw = raw or _json_ld_published(view)
+    raw = _meta(view, *_PUBLISHED_METAS) or _json_ld_published(view)
     if raw:
         value = parse_iso_datetime(raw)
         if value is not None:
@@ -623,6 +626,8 @@ def extract_generic_or_reason(
         return "unparsable html"
     if len(view.html) > DEFAULT_LIMITS.generic_max_chars:
         return f"too large for the generic path: {len(view.html)} characters"
+    if not is_article and undated_static_page(view):  # no pass can make it an article
+        return STATIC_PAGE
     meta = page_metadata(view)
     passes = list(EXTRACTION_PASSES)
     while passes:
@@ -721,6 +726,40 @@ def dated_block_share(root: lhtml.HtmlElement, paragraphs: list[str]) -> float:
     return inside / total if total else 0.0
 
 
+STATIC_PAGE = "static page: no publication date and no article markup"
+# A visible dateline holds a date: these characters in a row (_META_LINE's date)
+_DATE_CHARS = re.compile(r"\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}")
+_DIGIT_RUN = re.compile(r"\S*\d\S*")
+
+
+def shows_no_date(view: PageView) -> bool:
+    """No date the generic path could read anywhere on the page: no publication metadata,
+    no date in its text (what a dateline trafilatura returns could hold: the characters
+    trafilatura and norm_space drop, non-printable ones and U+2424, dropped first), none
+    htmldate finds."""
+    if _meta(view, *_PUBLISHED_METAS) or _json_ld_published(view):
+        return False
+    text = _all_text(view.tree)
+    if _DATE_CHARS.search(text):
+        return False
+    for run in _DIGIT_RUN.findall(text):  # (a date never spans white space)
+        if not run.isprintable() or "\u2424" in run:
+            run = "".join(c for c in run if c.isprintable() and c != "\u2424")
+            if _DATE_CHARS.search(run):
+                return False
+    raw = htmldate_raw(view.tree, view.url)
+    return not (raw and date_from_html(view.tree, view.url, raw=raw))
+
+
+def undated_static_page(view: PageView) -> bool:
+    """A page :func:`not_article_reason` calls a static page whatever text trafilatura
+    finds on it, known before any pass: it calls itself no article (no
+    :attr:`PageView.article_hint`) and shows no date (:func:`shows_no_date`), so no text
+    can make it an article; a page showing listing evidence (:func:`listing_reason`) is
+    left to the passes, which say which listing it is."""
+    return not view.article_hint and shows_no_date(view) and listing_reason(view.tree) is None
+
+
 def not_article_reason(
     view: PageView, links: dict[str, int], paragraphs: list[str], dated: bool
 ) -> str | None:
@@ -741,7 +780,7 @@ def not_article_reason(
     if share >= MAX_DATED_BLOCK_SHARE:
         return f"listing: {share:.0%} of the main text is in repeated dated blocks"
     if not dated and not view.article_hint:
-        return "static page: no publication date and no article markup"
+        return STATIC_PAGE
     return None
 
 
