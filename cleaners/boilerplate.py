@@ -77,14 +77,14 @@ class _Matcher:
     pattern: re.Pattern[str] | _FirstOf | None
     cuts: frozenset[str]
 
-    def matches(self, paragraph: str) -> bool:
-        norm = _norm(paragraph)
+    def matches(self, flat: str) -> bool:
+        """Is a paragraph, its whitespace collapsed (``flat``), one of the markers?"""
+        norm = flat.casefold()  # (= _norm(paragraph))
         if not norm or norm in self.exact:
             return True
         if len(norm) <= 80 and any(norm.startswith(key) for key in self.labels):
             return True
-        return self.pattern is not None and \
-            self.pattern.fullmatch(" ".join(paragraph.split())) is not None
+        return self.pattern is not None and self.pattern.fullmatch(flat) is not None
 
 
 _FLAGS = {re.IGNORECASE: "i", re.DOTALL: "s", re.MULTILINE: "m", re.VERBOSE: "x"}
@@ -119,7 +119,7 @@ class _FirstOf:
 
 def is_boilerplate(paragraph: str, markers: Markers) -> bool:
     """True when ``paragraph`` as a whole is one of ``markers``."""
-    return _matcher(markers).matches(paragraph)
+    return _matcher(markers).matches(" ".join(paragraph.split()))
 
 
 def scrub_inline(paragraph: str) -> tuple[str, int]:
@@ -145,10 +145,11 @@ def strip_boilerplate(
     kept: list[str] = []
     removed = 0
     for i, para in enumerate(paragraphs):
-        if i > 0 and _norm(para) in matcher.cuts:
+        flat = " ".join(para.split())  # (collapsed once for the cut and marker tests)
+        if i > 0 and flat.casefold() in matcher.cuts:
             removed += len(paragraphs) - i
             break
-        if matcher.matches(para):
+        if matcher.matches(flat):
             removed += 1
             continue
         text, n = scrub_inline(para)

@@ -28,6 +28,7 @@ from micnews.cleaners.dates import (
     parse_vn_datetime,
 )
 from micnews.cleaners.fields import labels
+from micnews.cleaners.listing import listing_reason
 from micnews.cleaners.pagemeta import PageMeta, page_metadata
 from micnews.cleaners.pageview import DEFAULT_LIMITS, PageView, view_of_html
 from micnews.cleaners.record import Extracted, Image
@@ -119,8 +120,8 @@ def page_blocks(page: str | PageView) -> list[str]:
 def _text_of(el: etree._Element) -> str:
     """``el``'s text with a space for each line break (``<lb/>``): itertext() skips the
     break, so "FL<lb/>June 10" ran together as "FLJune 10"."""
-    if el.find(".//lb") is None:
-        return norm_space("".join(el.itertext()))
+    if next(el.iterdescendants("lb"), None) is None:
+        return norm_space(_all_text(el))
     parts: list[str] = []
     for event, node in etree.iterwalk(el, events=("start", "end")):
         if event == "start":
@@ -199,8 +200,10 @@ def paragraphs_and_images(
     # furniture may follow it; the template removes that later).
     byline = None
     for el in reversed(elements):
-        text = _element_text(el) if el.tag == "p" else ""
-        if not (text and _right_aligned(el)) or text not in paragraphs:
+        if el.tag != "p" or not _right_aligned(el):
+            continue
+        text = _element_text(el)
+        if not text or text not in paragraphs:
             continue
         idx = len(paragraphs) - 1 - paragraphs[::-1].index(text)
         if (
@@ -223,11 +226,13 @@ def _json_ld_published(view: PageView) -> str | None:
                  if isinstance(item.get("datePublished"), str)), None)
 
 
+_PUBLISHED_METAS = ("article:published_time", "datepublished", "pubdate", "publishdate")
+
+
 def find_published(view: PageView, paragraphs_seen: list[str]) -> datetime | None:
     """Publication time: article metas / JSON-LD (ISO), else a visible date line such as
     ``Tin đăng ngày: 6/2/2020 - Xem: 92``. None lets the caller fall back to htmldate."""
-    raw = _meta(view, "article:published_time", "datepublished", "pubdate", "publishdate")
-    raw = raw or _json_ld_published(view)
+    raw = _meta(view, *_PUBLISHED_METAS) or _json_ld_published(view)
     if raw:
         value = parse_iso_datetime(raw)
         if value is not None:
@@ -266,7 +271,10 @@ def find_lead(view: PageView, paragraphs: list[str], title: str | None) -> str |
     title_key = block_key(title or "")
     desc = _meta(view, "description", "og:description", "twitter:description")
     desc_key = block_key(desc or "")
-    for el in view.tree.iter("p", "div", "h2", "span", "strong"):
+    # a class or id matching lies within one of the page's names: without such a name, no
+    # element is read (``\n`` between the names is a separator the pattern accepts)
+    sapo_named = bool(_SAPO_CLASS.search(view.class_and_id_names.joined))
+    for el in view.tree.iter("p", "div", "h2", "span", "strong") if sapo_named else ():
         cls = f"{el.get('class') or ''} {el.get('id') or ''}"
         if not _SAPO_CLASS.search(cls):
             continue
@@ -297,11 +305,18 @@ def word_count(text: str) -> int:
     return len(text.split()) + len(_UNSPACED_CHARS.findall(text)) // UNSPACED_CHARS_PER_WORD
 
 
+def text_content(el: lhtml.HtmlElement) -> str:
+    """``el.text_content()``; for an element without children (most links and paragraphs)
+    its own text, read without the XPath call ``text_content()`` makes (a page's links
+    and paragraphs are read one by one)."""
+    return (el.text or "") if not len(el) else el.text_content()
+
+
 def link_words(root: lhtml.HtmlElement) -> dict[str, int]:
     """Every link text on the page (comparison key) with its word count."""
     words: dict[str, int] = {}
     for a in root.iter("a"):
-        text = a.text_content()
+        text = text_content(a)
         words.setdefault(block_key(text), word_count(text))
     return words
 
@@ -310,7 +325,9 @@ def _linked_share(links: dict[str, int], paragraphs: list[str]) -> float:
     """Share of the text's characters that are the text of some link on the page
     (:func:`link_words`): menu items and headline lists, even when trafilatura joined them
     into one paragraph."""
-    long_links = [k for k in links if len(k) >= 15]
+    # (a key holds no line break: the links found in the joined keys are each in a key)
+    joined = "\n".join(block_key(p) for p in paragraphs)
+    long_links = [k for k in links if len(k) >= 15 and k in joined]
     total = linked = 0
     for para in paragraphs:
         key = block_key(para)
@@ -382,21 +399,29 @@ def _all_text(el: lhtml.HtmlElement) -> str:
     return etree.tostring(el, method="text", encoding="unicode", with_tail=False)
 
 
-def _start_key(el: lhtml.HtmlElement, size: int = 12) -> str:
+def _start_key(el: lhtml.HtmlElement, keys: dict[lhtml.HtmlElement, str], size: int = 12) -> str:
     """The first ``size`` characters of ``el``'s text with whitespace collapsed (its own
-    text or its first child's when they hold them: the common <p>…, <li><a>…)."""
+    text, or its first child's when it holds them: the common <p>…, <li><a>…, and the
+    wrappers around them). ``keys`` holds the keys already found: a wrapper's key is its
+    first child's, so a page's nested wrappers are each read once, not each with all the
+    text inside (serialising every wrapper's text was most of the teaser check)."""
+    key = keys.get(el)
+    if key is not None:
+        return key
     text = el.text
     if text and not text.isspace():
         key = " ".join(text[:_HEAD].split())
-        if len(key) > size:  # one more: a later chunk cannot change the first ``size``
-            return key[:size]
-    elif len(el) and isinstance(el[0].tag, str) and el[0].text:
-        key = " ".join(el[0].text[:_HEAD].split())
-        if len(key) > size:
-            return key[:size]
-    text = _all_text(el)
-    key = " ".join(text[:_HEAD].split())
-    return key[:size] if len(key) > size or len(text) <= _HEAD else " ".join(text.split())[:size]
+        key = key[:size] if len(key) > size else None  # one more: a later chunk cannot
+    elif len(el) and isinstance(el[0].tag, str):      # change the first ``size``
+        key = _start_key(el[0], keys, size)  # (blank text: the child's text opens el's)
+        key = key if len(key) == size else None
+    if key is None:
+        text = _all_text(el)
+        key = " ".join(text[:_HEAD].split())
+        key = key[:size] if len(key) > size or len(text) <= _HEAD else \
+            " ".join(text.split())[:size]
+    keys[el] = key
+    return key
 
 
 def _is_tag_link(a: lhtml.HtmlElement) -> bool:
@@ -412,10 +437,11 @@ def _teaser_share(root: lhtml.HtmlElement, paragraphs: list[str]) -> float:
     # only elements whose text opens like a paragraph get a (costly) comparison key
     starts = {norm_space(p)[:12] for p in paragraphs if len(p) >= 40}
     index: dict[str, lhtml.HtmlElement] = {}
+    keys: dict[lhtml.HtmlElement, str] = {}
     for el in root.iter("p", "div", "span", "h2", "h3", "li", "td"):
         if len(el) > 4 * MAX_CARD_CHILDREN:  # a container, not a paragraph or a card
             continue
-        if _start_key(el) not in starts:
+        if _start_key(el, keys) not in starts:
             continue
         text = _all_text(el)
         if 40 <= len(text) <= 1500:
@@ -442,7 +468,7 @@ def _teaser_share(root: lhtml.HtmlElement, paragraphs: list[str]) -> float:
             if sum(d in para_els for d in anc.iter()) > 1:
                 break  # a card holds one summary; this is a short article with links
             if any(
-                len(a.text_content().split()) >= 6 and a not in el.iterdescendants()
+                len(text_content(a).split()) >= 6 and a not in el.iterdescendants()
                 and not _is_tag_link(a)
                 for a in anc.iter("a")
             ):
@@ -537,7 +563,7 @@ def _needs_rescue(result: object, view: PageView) -> bool:
     found = sum(len(p) for p in result.paragraphs)
     if found >= RESCUE_BELOW_CHARS:
         return False
-    on_page = sum(len(norm_space(p.text_content())) for p in view.tree.iter("p"))
+    on_page = sum(len(norm_space(text_content(p))) for p in view.tree.iter("p"))
     return on_page >= RESCUE_PARAGRAPH_RATIO * found
 
 
@@ -558,12 +584,14 @@ def _trafilatura(view: PageView, precision: bool, fast: bool,  # noqa: ANN202 - 
                  tree: lhtml.HtmlElement | None = None):
     """trafilatura's text extraction over our tree's body (it copies what it is given:
     the head, which it deletes unread, is not copied), or over ``tree`` (a variant of
-    it); the metadata is read apart (:mod:`micnews.cleaners.pagemeta`)."""
+    it); the metadata is read apart (:mod:`micnews.cleaners.pagemeta`). Only the XML body
+    is read: ``output_format="xml"`` (the same extraction) spares the plain-text copy that
+    trafilatura's default ``"python"`` format serialises on every call (``doc.text``)."""
     if tree is None:
         tree = _body_for_trafilatura(view)
     try:
         return trafilatura.bare_extraction(
-            tree, url=view.url, include_comments=False,
+            tree, url=view.url, include_comments=False, output_format="xml",
             include_tables=True, include_images=True, with_metadata=False, deduplicate=False,
             favor_precision=precision,
             fast=fast or _paragraph_count(view) > FAST_EXTRACTION_PARAGRAPHS,
@@ -598,6 +626,8 @@ def extract_generic_or_reason(
         return "unparsable html"
     if len(view.html) > DEFAULT_LIMITS.generic_max_chars:
         return f"too large for the generic path: {len(view.html)} characters"
+    if not is_article and undated_static_page(view):  # no pass can make it an article
+        return STATIC_PAGE
     meta = page_metadata(view)
     passes = list(EXTRACTION_PASSES)
     while passes:
@@ -696,6 +726,40 @@ def dated_block_share(root: lhtml.HtmlElement, paragraphs: list[str]) -> float:
     return inside / total if total else 0.0
 
 
+STATIC_PAGE = "static page: no publication date and no article markup"
+# A visible dateline holds a date: these characters in a row (_META_LINE's date)
+_DATE_CHARS = re.compile(r"\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}")
+_DIGIT_RUN = re.compile(r"\S*\d\S*")
+
+
+def shows_no_date(view: PageView) -> bool:
+    """No date the generic path could read anywhere on the page: no publication metadata,
+    no date in its text (what a dateline trafilatura returns could hold: the characters
+    trafilatura and norm_space drop, non-printable ones and U+2424, dropped first), none
+    htmldate finds."""
+    if _meta(view, *_PUBLISHED_METAS) or _json_ld_published(view):
+        return False
+    text = _all_text(view.tree)
+    if _DATE_CHARS.search(text):
+        return False
+    for run in _DIGIT_RUN.findall(text):  # (a date never spans white space)
+        if not run.isprintable() or "\u2424" in run:
+            run = "".join(c for c in run if c.isprintable() and c != "\u2424")
+            if _DATE_CHARS.search(run):
+                return False
+    raw = htmldate_raw(view.tree, view.url)
+    return not (raw and date_from_html(view.tree, view.url, raw=raw))
+
+
+def undated_static_page(view: PageView) -> bool:
+    """A page :func:`not_article_reason` calls a static page whatever text trafilatura
+    finds on it, known before any pass: it calls itself no article (no
+    :attr:`PageView.article_hint`) and shows no date (:func:`shows_no_date`), so no text
+    can make it an article; a page showing listing evidence (:func:`listing_reason`) is
+    left to the passes, which say which listing it is."""
+    return not view.article_hint and shows_no_date(view) and listing_reason(view.tree) is None
+
+
 def not_article_reason(
     view: PageView, links: dict[str, int], paragraphs: list[str], dated: bool
 ) -> str | None:
@@ -716,7 +780,7 @@ def not_article_reason(
     if share >= MAX_DATED_BLOCK_SHARE:
         return f"listing: {share:.0%} of the main text is in repeated dated blocks"
     if not dated and not view.article_hint:
-        return "static page: no publication date and no article markup"
+        return STATIC_PAGE
     return None
 
 
@@ -760,7 +824,7 @@ def find_title(view: PageView, extracted_title: str | None) -> str | None:
         return extracted_title
     tag_key = block_key(tag)
     candidates = [extracted_title or ""] + [
-        norm_space(h.text_content()) for h in view.tree.iter("h1", "h2")][:30]
+        norm_space(text_content(h)) for h in itertools.islice(view.tree.iter("h1", "h2"), 30)]
     for cand in candidates:
         key = block_key(cand)
         if key and key in tag_key and len(key) >= 0.4 * len(tag_key):
@@ -841,7 +905,7 @@ def _from_document(doc, meta: PageMeta, view: PageView,  # noqa: ANN001,ANN202
     published = find_published(view, paragraphs)
 
     captions_on_page = _page_captions(view)
-    loose = [p for p in paragraphs if _alnum(p) in captions_on_page]
+    loose = [p for p in paragraphs if _alnum(p) in captions_on_page] if captions_on_page else []
     if loose:  # captions trafilatura kept without their image
         paragraphs = [p for p in paragraphs if p not in loose]
         removed["captions"] = removed.get("captions", 0) + len(loose)

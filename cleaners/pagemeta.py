@@ -12,20 +12,24 @@ generic path reads the page's metadata and visible date line first and asks html
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from html import unescape
 
 from lxml import etree
 from lxml import html as lhtml
 from trafilatura.baseline import block_text
-from trafilatura.json_metadata import normalize_authors
-from trafilatura.metadata import (
-    examine_meta,
-    extract_meta_json,
-    extract_title,
+from trafilatura.json_metadata import (
+    JSON_UNICODE_REPLACE,
+    extract_json,
+    extract_json_parse_error,
+    normalize_authors,
 )
-from trafilatura.utils import line_processing, trim
+from trafilatura.metadata import JSON_MINIFY, examine_meta, extract_title
+from trafilatura.settings import Document
+from trafilatura.utils import HTML_STRIP_TAGS, line_processing, trim
 
 from micnews.cleaners.pageview import PageView
 
@@ -160,28 +164,69 @@ def author_in_markup(view: PageView) -> str | None:
     return None
 
 
-# trafilatura's TAGS_XPATHS, its ^(?:tag|postmeta|meta) regex callback as starts-with()
-_TAG_LINKS = tuple(etree.XPath(x) for x in (
-    "//div[@class='tags']//a[@href]",
-    "//p[starts-with(@class, 'entry-tags')]//a[@href]",
-    "//div[@class='row' or @class='jp-relatedposts' or @class='entry-utility' or "
-    "starts-with(@class, 'tag') or starts-with(@class, 'postmeta') or "
-    "starts-with(@class, 'meta')]//a[@href]",
-    "//*[@class='entry-meta' or contains(@class, 'topics') or "
-    "contains(@class, 'tags-links')]//a[@href]",
+# trafilatura's TAGS_XPATHS, its ^(?:tag|postmeta|meta) regex callback as starts-with(),
+# each with what one of the page's class names must show for it to match anything (over
+# PageNames.joined, a name a line): an XPath that cannot match is not run over the tree
+_TAG_LINKS = tuple((etree.XPath(x), re.compile(need, re.MULTILINE)) for x, need in (
+    ("//div[@class='tags']//a[@href]", "^tags$"),
+    ("//p[starts-with(@class, 'entry-tags')]//a[@href]", "entry-tags"),
+    ("//div[@class='row' or @class='jp-relatedposts' or @class='entry-utility' or "
+     "starts-with(@class, 'tag') or starts-with(@class, 'postmeta') or "
+     "starts-with(@class, 'meta')]//a[@href]",
+     "^(?:row$|jp-relatedposts$|entry-utility$|tag|postmeta|meta)"),
+    ("//*[@class='entry-meta' or contains(@class, 'topics') or "
+     "contains(@class, 'tags-links')]//a[@href]", "^entry-meta$|topics|tags-links"),
 ))
 _TAG_HREF = re.compile("/tag(?:y|ies|s)?/")
 
 
-def tag_links(tree: lhtml.HtmlElement) -> list[str]:
+def tag_links(view: PageView) -> list[str]:
     """The page's tags as trafilatura's ``extract_catstags("tag", ...)`` reads them: the
     links to /tag/ pages in the first tag box that has some."""
     found: list[str] = []
-    for xpath in _TAG_LINKS:
-        found = [block_text(a) for a in xpath(tree) if _TAG_HREF.search(a.get("href"))]
+    names = view.class_and_id_names.joined
+    for xpath, need in _TAG_LINKS:
+        if not need.search(names):
+            continue
+        found = [block_text(a) for a in xpath(view.tree) if _TAG_HREF.search(a.get("href"))]
         if found:
             break
     return [t for t in dict.fromkeys(line_processing(x) for x in found if x) if t]
+
+
+_JSON_SCRIPT_TYPES = ("application/ld+json", "application/settings+json")
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def _string_or_nothing(match: re.Match[str]) -> str:
+    return match[1] or ""
+
+
+def normalize_json(string: str) -> str:
+    """trafilatura's ``normalize_json`` with its per-character surrogate filter (a Python
+    step per character of a script) as one regex pass."""
+    if "\\" in string:
+        string = string.replace("\\n", "").replace("\\r", "").replace("\\t", "")
+        string = JSON_UNICODE_REPLACE.sub(lambda match: chr(int(match[1], 16)), string)
+        string = _SURROGATES.sub("", string)
+        string = unescape(string)
+    return trim(HTML_STRIP_TAGS.sub("", string))
+
+
+def meta_json(tree: lhtml.HtmlElement, doc: Document) -> Document:
+    """trafilatura's ``extract_meta_json`` (the same steps on the same scripts), its
+    scripts found by tag name (its XPath tests every element of the page), and its
+    minifying substitution's template ``\\1`` read by a function: a template is expanded
+    by Python code for each match (every JSON string), most of the step's time."""
+    for elem in tree.iter("script"):
+        if elem.get("type") not in _JSON_SCRIPT_TYPES or not elem.text:
+            continue
+        text = normalize_json(JSON_MINIFY.sub(_string_or_nothing, elem.text))
+        try:
+            doc = extract_json(json.loads(text, strict=False), doc)
+        except json.JSONDecodeError:
+            doc = extract_json_parse_error(text, doc)
+    return doc
 
 
 def page_metadata(view: PageView) -> PageMeta:
@@ -192,12 +237,12 @@ def page_metadata(view: PageView) -> PageMeta:
     if doc.author and " " not in doc.author:  # a handle or a site name, not a person
         doc.author = None
     try:
-        doc = extract_meta_json(tree, doc)
+        doc = meta_json(tree, doc)
     except Exception:  # noqa: BLE001,S110 - malformed JSON-LD: the meta tags stand
         pass
     title = doc.title or extract_title(tree)
     author = doc.author or author_in_markup(view)
     tags = list(doc.tags or [])
     if not tags and "/tag" in view.html:  # its tag links all have /tag/, /tags/ in the href
-        tags = tag_links(tree)
+        tags = tag_links(view)
     return PageMeta(title, author, tags)

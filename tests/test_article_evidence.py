@@ -208,3 +208,47 @@ def test_family_listing_is_refused_on_its_own_evidence(monkeypatch):
         refused += result.family == "vccorp_cms"
     assert refused >= 2  # the pages the vccorp_cms profile claims
     assert passes == []
+
+
+def test_undated_portal_page_is_refused_before_any_trafilatura_pass(monkeypatch) -> None:
+    """A page that calls itself no article and shows no date anywhere (the portal's contact
+    and organisation pages: no publication metadata, no date in its text, none htmldate
+    finds) cannot become an article whatever text trafilatura finds: it is refused as a
+    static page with no pass. Dated portal pages still get their passes (the Q&A page's
+    answers are dated, the draft-comments page is a dated listing)."""
+    if not SOTTTT.is_dir():
+        pytest.skip("../shared/realpages absent")
+    from micnews.cleaners import generic
+
+    passes: list[str] = []
+    real = generic._trafilatura
+    monkeypatch.setattr(generic, "_trafilatura",
+                        lambda *a, **k: passes.append(a[0].url) or real(*a, **k))
+
+    def reason(stem: str) -> str:
+        page = Page(f"https://sotttt.hanoi.gov.vn/{stem}", (SOTTTT / f"{stem}.html").read_bytes(),
+                    {})
+        return clean(page).reason
+
+    for stem in ("lien-he", "gioi-thieu", "co-cau-to-chuc"):
+        assert reason(stem) == generic.STATIC_PAGE, stem
+    assert passes == []
+    assert reason("hoi-ap") == generic.STATIC_PAGE
+    assert reason("lay-y-kien-van-ban-du-thao").startswith("listing")
+    assert len(passes) == 4  # each: the fast pass found too little, then the recall pass
+
+
+def test_a_date_anywhere_in_the_text_leaves_the_page_to_the_passes() -> None:
+    """The early static-page check reads dates as a dateline trafilatura returns would show
+    them: a date whose digits an invisible character splits in the markup still counts."""
+    from micnews.cleaners.generic import shows_no_date
+    from micnews.cleaners.pageview import view_of_html
+
+    def view(text: str) -> pageview.PageView:
+        html = f"<html><head><title>Liên hệ</title></head><body><p>{text}</p></body></html>"
+        return view_of_html(html, "https://example.gov.vn/lien-he")
+
+    assert shows_no_date(view("Địa chỉ: 185 Giảng Võ, Hà Nội"))
+    assert not shows_no_date(view("Cập nhật: 12/05/2020"))
+    assert not shows_no_date(view("Cập nhật: 12\u200b/05/2020"))  # zero-width space
+    assert not shows_no_date(view("Cập nhật: 12\u200e/05\u2424/2020"))  # LRM, U+2424
