@@ -317,7 +317,9 @@ def link_words(root: lhtml.HtmlElement) -> dict[str, int]:
     words: dict[str, int] = {}
     for a in root.iter("a"):
         text = text_content(a)
-        words.setdefault(block_key(text), word_count(text))
+        key = block_key(text)
+        if key not in words:  # (menus repeat their links: counted once)
+            words[key] = word_count(text)
     return words
 
 
@@ -477,9 +479,6 @@ def _teaser_share(root: lhtml.HtmlElement, paragraphs: list[str]) -> float:
     return teaser / total if total else 0.0
 
 
-_FIGCAPTIONS = etree.XPath("//figcaption")
-
-
 def _caption_elements(view: PageView) -> list[lhtml.HtmlElement]:
     """``figcaption`` elements and elements of a ``*caption*`` class (any case): the class
     names the page has say which spellings to look for (translate() on every element's
@@ -489,7 +488,7 @@ def _caption_elements(view: PageView) -> list[lhtml.HtmlElement]:
                         for i in range(len(n) - 6) if n[i:i + 7].lower() == "caption"}
                        ) if "caption" in names.joined.lower() else []
     if not spellings:
-        return _FIGCAPTIONS(view.tree)
+        return list(view.tree.iter("figcaption"))
     tests = " or ".join(f"contains(@class, '{s}')" for s in spellings)
     return view.tree.xpath(f"//figcaption | //*[{tests}]")
 
