@@ -401,22 +401,31 @@ def _all_text(el: lhtml.HtmlElement) -> str:
     return etree.tostring(el, method="text", encoding="unicode", with_tail=False)
 
 
-def _start_key(el: lhtml.HtmlElement, keys: dict[lhtml.HtmlElement, str], size: int = 12) -> str:
+_NO_KEY = "\n"  # (no key holds a line break)
+
+
+def _start_key(el: lhtml.HtmlElement, keys: dict[lhtml.HtmlElement, str],
+               prefixes: frozenset[str], size: int = 12) -> str:
     """The first ``size`` characters of ``el``'s text with whitespace collapsed (its own
     text, or its first child's when it holds them: the common <p>…, <li><a>…, and the
-    wrappers around them). ``keys`` holds the keys already found: a wrapper's key is its
-    first child's, so a page's nested wrappers are each read once, not each with all the
-    text inside (serialising every wrapper's text was most of the teaser check)."""
+    wrappers around them), or :data:`_NO_KEY` when the key cannot be among the keys
+    sought (``prefixes``: every prefix of each): a text shorter than the key opens it, so
+    the rest of it is read only when that opening can still give a key sought. ``keys``
+    holds the keys already found: a wrapper's key is its first child's, so a page's nested
+    wrappers are each read once, not each with all the text inside (serialising every
+    wrapper's text was most of the teaser check)."""
     key = keys.get(el)
     if key is not None:
         return key
     text = el.text
     if text and not text.isspace():
         key = " ".join(text[:_HEAD].split())
-        key = key[:size] if len(key) > size else None  # one more: a later chunk cannot
-    elif len(el) and isinstance(el[0].tag, str):      # change the first ``size``
-        key = _start_key(el[0], keys, size)  # (blank text: the child's text opens el's)
-        key = key if len(key) == size else None
+        # one more: a later chunk cannot change the first ``size``
+        key = key[:size] if len(key) > size else None if key in prefixes else _NO_KEY
+    elif len(el) and isinstance(el[0].tag, str):
+        key = _start_key(el[0], keys, prefixes, size)  # (blank text: the child's opens el's)
+        key = key if len(key) == size or key == _NO_KEY else \
+            None if key in prefixes else _NO_KEY
     if key is None:
         text = _all_text(el)
         key = " ".join(text[:_HEAD].split())
@@ -438,12 +447,13 @@ def _teaser_share(root: lhtml.HtmlElement, paragraphs: list[str]) -> float:
     took for an article)."""
     # only elements whose text opens like a paragraph get a (costly) comparison key
     starts = {norm_space(p)[:12] for p in paragraphs if len(p) >= 40}
+    prefixes = frozenset(s[:i] for s in starts for i in range(len(s) + 1))
     index: dict[str, lhtml.HtmlElement] = {}
     keys: dict[lhtml.HtmlElement, str] = {}
     for el in root.iter("p", "div", "span", "h2", "h3", "li", "td"):
         if len(el) > 4 * MAX_CARD_CHILDREN:  # a container, not a paragraph or a card
             continue
-        if _start_key(el, keys) not in starts:
+        if _start_key(el, keys, prefixes) not in starts:
             continue
         text = _all_text(el)
         if 40 <= len(text) <= 1500:
