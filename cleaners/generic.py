@@ -275,8 +275,8 @@ def find_lead(view: PageView, paragraphs: list[str], title: str | None) -> str |
     # element is read (``\n`` between the names is a separator the pattern accepts)
     sapo_named = bool(_SAPO_CLASS.search(view.class_and_id_names.joined))
     for el in view.tree.iter("p", "div", "h2", "span", "strong") if sapo_named else ():
-        cls = f"{el.get('class') or ''} {el.get('id') or ''}"
-        if not _SAPO_CLASS.search(cls):
+        cls, ident = el.get("class"), el.get("id")
+        if not (cls or ident) or not _SAPO_CLASS.search(f"{cls or ''} {ident or ''}"):
             continue
         text = _visible_text(el)
         key = block_key(text)
@@ -426,7 +426,9 @@ def _start_key(el: lhtml.HtmlElement, keys: dict[lhtml.HtmlElement, str],
         key = _start_key(el[0], keys, prefixes, size)  # (blank text: the child's opens el's)
         key = key if len(key) == size or key == _NO_KEY else \
             None if key in prefixes else _NO_KEY
-    if key is None:
+    if key is None and not len(el):  # a leaf: its own text is all of it
+        key = " ".join((el.text or "").split())[:size]
+    elif key is None:
         text = _all_text(el)
         key = " ".join(text[:_HEAD].split())
         key = key[:size] if len(key) > size or len(text) <= _HEAD else \
@@ -797,6 +799,11 @@ def not_article_reason(
 _TITLE_SEPARATORS = re.compile(r"\s+[-|–—:»]\s+|\s*[|»]\s*")
 
 
+def _body_key(view: PageView) -> str:
+    body = view.tree.find("body")
+    return block_key(body.text_content()) if body is not None else ""
+
+
 def title_without_site(title: str, view: PageView) -> str:
     """``<title>`` minus its site-name part (the last or first separated part, when it is
     ``og:site_name``/``application-name``, names the host, or is the portal heading)."""
@@ -806,8 +813,6 @@ def title_without_site(title: str, view: PageView) -> str:
     names = {block_key(view.meta.get(k, "")) for k in ("og:site_name", "application-name")}
     host = (view.url.split("//")[-1].split("/")[0]).lower().removeprefix("www.")
     names.discard("")
-    body = view.tree.find("body")
-    page_text = block_key(body.text_content()) if body is not None else ""
     for idx in (-1, 0):
         key = block_key(parts[idx])
         site_like = key in names or any(key in n or n in key for n in names) or (
@@ -815,7 +820,8 @@ def title_without_site(title: str, view: PageView) -> str:
         )
         # the portal's own name, printed in its header or footer
         if not site_like and idx == -1 and len(key.split()) <= 10 and len(parts) >= 2:
-            site_like = page_text.count(key) >= 1 and len(block_key(" ".join(parts[:-1]))) >= 3
+            # (the page's text, a long key to compute, last)
+            site_like = len(block_key(" ".join(parts[:-1]))) >= 3 and key in _body_key(view)
         if site_like:
             kept = parts[:-1] if idx == -1 else parts[1:]
             return " - ".join(kept)
