@@ -120,6 +120,8 @@ def page_blocks(page: str | PageView) -> list[str]:
 def _text_of(el: etree._Element) -> str:
     """``el``'s text with a space for each line break (``<lb/>``): itertext() skips the
     break, so "FL<lb/>June 10" ran together as "FLJune 10"."""
+    if not len(el):  # (most paragraphs: the text is all there is)
+        return norm_space(el.text or "")
     if next(el.iterdescendants("lb"), None) is None:
         return norm_space(_all_text(el))
     parts: list[str] = []
@@ -146,7 +148,7 @@ def _walk(body: etree._Element) -> Iterator[etree._Element]:
             if has_inner:
                 yield from _walk(el)
                 continue
-        graphics = [] if el.tag == "graphic" else list(el.iter("graphic"))
+        graphics = list(el.iter("graphic")) if len(el) and el.tag != "graphic" else []
         if graphics:  # an image inside a paragraph: the image first, then any text
             yield from graphics
             if norm_space("".join(el.itertext())):
@@ -257,7 +259,9 @@ def _starts_body(lead_key: str, paragraphs: list[str]) -> bool:
 
 def _visible_text(el: lhtml.HtmlElement) -> str:
     """Text of ``el`` without what scripts and styles hold."""
-    if el.find(".//script") is None and el.find(".//style") is None:
+    if not len(el):
+        return norm_space(el.text or "")
+    if next(el.iterdescendants("script", "style"), None) is None:
         return norm_space(el.text_content())
     parts = el.xpath(".//text()[not(ancestor::script) and not(ancestor::style)]")
     return norm_space("".join(parts))
