@@ -505,8 +505,9 @@ def _caption_elements(view: PageView) -> list[lhtml.HtmlElement]:
                        ) if "caption" in names.joined.lower() else []
     if not spellings:
         return list(view.tree.iter("figcaption"))
-    tests = " or ".join(f"contains(@class, '{s}')" for s in spellings)
-    return view.tree.xpath(f"//figcaption | //*[{tests}]")
+    # (a path through the class attributes: a predicate on every element costs 4x more)
+    tests = " or ".join(f"contains(., '{s}')" for s in spellings)
+    return view.tree.xpath(f"//figcaption | //@class[{tests}]/..")
 
 
 def _page_captions(view: PageView) -> set[str]:
