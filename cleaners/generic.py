@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from datetime import datetime
 from urllib.parse import urljoin
+from weakref import WeakKeyDictionary
 
 import trafilatura
 from lxml import etree
@@ -226,6 +227,18 @@ def _meta(view: PageView, *names: str) -> str | None:
 def _json_ld_published(view: PageView) -> str | None:
     return next((item["datePublished"] for item in view.json_ld
                  if isinstance(item.get("datePublished"), str)), None)
+
+
+_HTML_DATES: WeakKeyDictionary[lhtml.HtmlElement, datetime | None] = WeakKeyDictionary()
+
+
+def html_date(view: PageView) -> datetime | None:
+    """htmldate's date for the page (:func:`date_from_html` of its answer), found once per
+    page (the static-page check and each pass's result may ask)."""
+    if view.tree not in _HTML_DATES:
+        raw = htmldate_raw(view.tree, view.url)
+        _HTML_DATES[view.tree] = date_from_html(view.tree, view.url, raw=raw) if raw else None
+    return _HTML_DATES[view.tree]
 
 
 _PUBLISHED_METAS = ("article:published_time", "datepublished", "pubdate", "publishdate")
@@ -763,8 +776,7 @@ def shows_no_date(view: PageView) -> bool:
             run = "".join(c for c in run if c.isprintable() and c != "\u2424")
             if _DATE_CHARS.search(run):
                 return False
-    raw = htmldate_raw(view.tree, view.url)
-    return not (raw and date_from_html(view.tree, view.url, raw=raw))
+    return html_date(view) is None
 
 
 def undated_static_page(view: PageView) -> bool:
@@ -956,8 +968,7 @@ def _from_document(doc, meta: PageMeta, view: PageView,  # noqa: ANN001,ANN202
     if _teaser_share(root, paragraphs) > MAX_LINKED_SHARE:
         return "listing: the main text is mostly teaser summaries"
     if published is None:  # htmldate on our tree, only when the page's own markup has none
-        raw = htmldate_raw(root, view.url)
-        published = date_from_html(root, view.url, raw=raw) if raw else None
+        published = html_date(view)
     reason = None if is_article else not_article_reason(view, links, paragraphs,
                                                         published is not None)
     if reason:
