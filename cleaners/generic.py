@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from datetime import datetime
 from urllib.parse import urljoin
+from weakref import WeakKeyDictionary
 
 import trafilatura
 from lxml import etree
@@ -120,6 +121,8 @@ def page_blocks(page: str | PageView) -> list[str]:
 def _text_of(el: etree._Element) -> str:
     """``el``'s text with a space for each line break (``<lb/>``): itertext() skips the
     break, so "FL<lb/>June 10" ran together as "FLJune 10"."""
+    if not len(el):  # (most paragraphs: the text is all there is)
+        return norm_space(el.text or "")
     if next(el.iterdescendants("lb"), None) is None:
         return norm_space(_all_text(el))
     parts: list[str] = []
@@ -146,7 +149,7 @@ def _walk(body: etree._Element) -> Iterator[etree._Element]:
             if has_inner:
                 yield from _walk(el)
                 continue
-        graphics = [] if el.tag == "graphic" else list(el.iter("graphic"))
+        graphics = list(el.iter("graphic")) if len(el) and el.tag != "graphic" else []
         if graphics:  # an image inside a paragraph: the image first, then any text
             yield from graphics
             if norm_space("".join(el.itertext())):
@@ -226,6 +229,18 @@ def _json_ld_published(view: PageView) -> str | None:
                  if isinstance(item.get("datePublished"), str)), None)
 
 
+_HTML_DATES: WeakKeyDictionary[lhtml.HtmlElement, datetime | None] = WeakKeyDictionary()
+
+
+def html_date(view: PageView) -> datetime | None:
+    """htmldate's date for the page (:func:`date_from_html` of its answer), found once per
+    page (the static-page check and each pass's result may ask)."""
+    if view.tree not in _HTML_DATES:
+        raw = htmldate_raw(view.tree, view.url)
+        _HTML_DATES[view.tree] = date_from_html(view.tree, view.url, raw=raw) if raw else None
+    return _HTML_DATES[view.tree]
+
+
 _PUBLISHED_METAS = ("article:published_time", "datepublished", "pubdate", "publishdate")
 
 
@@ -257,7 +272,9 @@ def _starts_body(lead_key: str, paragraphs: list[str]) -> bool:
 
 def _visible_text(el: lhtml.HtmlElement) -> str:
     """Text of ``el`` without what scripts and styles hold."""
-    if el.find(".//script") is None and el.find(".//style") is None:
+    if not len(el):
+        return norm_space(el.text or "")
+    if next(el.iterdescendants("script", "style"), None) is None:
         return norm_space(el.text_content())
     parts = el.xpath(".//text()[not(ancestor::script) and not(ancestor::style)]")
     return norm_space("".join(parts))
@@ -275,8 +292,8 @@ def find_lead(view: PageView, paragraphs: list[str], title: str | None) -> str |
     # element is read (``\n`` between the names is a separator the pattern accepts)
     sapo_named = bool(_SAPO_CLASS.search(view.class_and_id_names.joined))
     for el in view.tree.iter("p", "div", "h2", "span", "strong") if sapo_named else ():
-        cls = f"{el.get('class') or ''} {el.get('id') or ''}"
-        if not _SAPO_CLASS.search(cls):
+        cls, ident = el.get("class"), el.get("id")
+        if not (cls or ident) or not _SAPO_CLASS.search(f"{cls or ''} {ident or ''}"):
             continue
         text = _visible_text(el)
         key = block_key(text)
@@ -317,7 +334,9 @@ def link_words(root: lhtml.HtmlElement) -> dict[str, int]:
     words: dict[str, int] = {}
     for a in root.iter("a"):
         text = text_content(a)
-        words.setdefault(block_key(text), word_count(text))
+        key = block_key(text)
+        if key not in words:  # (menus repeat their links: counted once)
+            words[key] = word_count(text)
     return words
 
 
@@ -399,23 +418,34 @@ def _all_text(el: lhtml.HtmlElement) -> str:
     return etree.tostring(el, method="text", encoding="unicode", with_tail=False)
 
 
-def _start_key(el: lhtml.HtmlElement, keys: dict[lhtml.HtmlElement, str], size: int = 12) -> str:
+_NO_KEY = "\n"  # (no key holds a line break)
+
+
+def _start_key(el: lhtml.HtmlElement, keys: dict[lhtml.HtmlElement, str],
+               prefixes: frozenset[str], size: int = 12) -> str:
     """The first ``size`` characters of ``el``'s text with whitespace collapsed (its own
     text, or its first child's when it holds them: the common <p>…, <li><a>…, and the
-    wrappers around them). ``keys`` holds the keys already found: a wrapper's key is its
-    first child's, so a page's nested wrappers are each read once, not each with all the
-    text inside (serialising every wrapper's text was most of the teaser check)."""
+    wrappers around them), or :data:`_NO_KEY` when the key cannot be among the keys
+    sought (``prefixes``: every prefix of each): a text shorter than the key opens it, so
+    the rest of it is read only when that opening can still give a key sought. ``keys``
+    holds the keys already found: a wrapper's key is its first child's, so a page's nested
+    wrappers are each read once, not each with all the text inside (serialising every
+    wrapper's text was most of the teaser check)."""
     key = keys.get(el)
     if key is not None:
         return key
     text = el.text
     if text and not text.isspace():
         key = " ".join(text[:_HEAD].split())
-        key = key[:size] if len(key) > size else None  # one more: a later chunk cannot
-    elif len(el) and isinstance(el[0].tag, str):      # change the first ``size``
-        key = _start_key(el[0], keys, size)  # (blank text: the child's text opens el's)
-        key = key if len(key) == size else None
-    if key is None:
+        # one more: a later chunk cannot change the first ``size``
+        key = key[:size] if len(key) > size else None if key in prefixes else _NO_KEY
+    elif len(el) and isinstance(el[0].tag, str):
+        key = _start_key(el[0], keys, prefixes, size)  # (blank text: the child's opens el's)
+        key = key if len(key) == size or key == _NO_KEY else \
+            None if key in prefixes else _NO_KEY
+    if key is None and not len(el):  # a leaf: its own text is all of it
+        key = " ".join((el.text or "").split())[:size]
+    elif key is None:
         text = _all_text(el)
         key = " ".join(text[:_HEAD].split())
         key = key[:size] if len(key) > size or len(text) <= _HEAD else \
@@ -436,12 +466,13 @@ def _teaser_share(root: lhtml.HtmlElement, paragraphs: list[str]) -> float:
     took for an article)."""
     # only elements whose text opens like a paragraph get a (costly) comparison key
     starts = {norm_space(p)[:12] for p in paragraphs if len(p) >= 40}
+    prefixes = frozenset(s[:i] for s in starts for i in range(len(s) + 1))
     index: dict[str, lhtml.HtmlElement] = {}
     keys: dict[lhtml.HtmlElement, str] = {}
     for el in root.iter("p", "div", "span", "h2", "h3", "li", "td"):
         if len(el) > 4 * MAX_CARD_CHILDREN:  # a container, not a paragraph or a card
             continue
-        if _start_key(el, keys) not in starts:
+        if _start_key(el, keys, prefixes) not in starts:
             continue
         text = _all_text(el)
         if 40 <= len(text) <= 1500:
@@ -477,9 +508,6 @@ def _teaser_share(root: lhtml.HtmlElement, paragraphs: list[str]) -> float:
     return teaser / total if total else 0.0
 
 
-_FIGCAPTIONS = etree.XPath("//figcaption")
-
-
 def _caption_elements(view: PageView) -> list[lhtml.HtmlElement]:
     """``figcaption`` elements and elements of a ``*caption*`` class (any case): the class
     names the page has say which spellings to look for (translate() on every element's
@@ -489,9 +517,10 @@ def _caption_elements(view: PageView) -> list[lhtml.HtmlElement]:
                         for i in range(len(n) - 6) if n[i:i + 7].lower() == "caption"}
                        ) if "caption" in names.joined.lower() else []
     if not spellings:
-        return _FIGCAPTIONS(view.tree)
-    tests = " or ".join(f"contains(@class, '{s}')" for s in spellings)
-    return view.tree.xpath(f"//figcaption | //*[{tests}]")
+        return list(view.tree.iter("figcaption"))
+    # (a path through the class attributes: a predicate on every element costs 4x more)
+    tests = " or ".join(f"contains(., '{s}')" for s in spellings)
+    return view.tree.xpath(f"//figcaption | //@class[{tests}]/..")
 
 
 def _page_captions(view: PageView) -> set[str]:
@@ -747,8 +776,7 @@ def shows_no_date(view: PageView) -> bool:
             run = "".join(c for c in run if c.isprintable() and c != "\u2424")
             if _DATE_CHARS.search(run):
                 return False
-    raw = htmldate_raw(view.tree, view.url)
-    return not (raw and date_from_html(view.tree, view.url, raw=raw))
+    return html_date(view) is None
 
 
 def undated_static_page(view: PageView) -> bool:
@@ -788,6 +816,11 @@ def not_article_reason(
 _TITLE_SEPARATORS = re.compile(r"\s+[-|–—:»]\s+|\s*[|»]\s*")
 
 
+def _body_key(view: PageView) -> str:
+    body = view.tree.find("body")
+    return block_key(body.text_content()) if body is not None else ""
+
+
 def title_without_site(title: str, view: PageView) -> str:
     """``<title>`` minus its site-name part (the last or first separated part, when it is
     ``og:site_name``/``application-name``, names the host, or is the portal heading)."""
@@ -797,8 +830,6 @@ def title_without_site(title: str, view: PageView) -> str:
     names = {block_key(view.meta.get(k, "")) for k in ("og:site_name", "application-name")}
     host = (view.url.split("//")[-1].split("/")[0]).lower().removeprefix("www.")
     names.discard("")
-    body = view.tree.find("body")
-    page_text = block_key(body.text_content()) if body is not None else ""
     for idx in (-1, 0):
         key = block_key(parts[idx])
         site_like = key in names or any(key in n or n in key for n in names) or (
@@ -806,7 +837,8 @@ def title_without_site(title: str, view: PageView) -> str:
         )
         # the portal's own name, printed in its header or footer
         if not site_like and idx == -1 and len(key.split()) <= 10 and len(parts) >= 2:
-            site_like = page_text.count(key) >= 1 and len(block_key(" ".join(parts[:-1]))) >= 3
+            # (the page's text, a long key to compute, last)
+            site_like = len(block_key(" ".join(parts[:-1]))) >= 3 and key in _body_key(view)
         if site_like:
             kept = parts[:-1] if idx == -1 else parts[1:]
             return " - ".join(kept)
@@ -936,8 +968,7 @@ def _from_document(doc, meta: PageMeta, view: PageView,  # noqa: ANN001,ANN202
     if _teaser_share(root, paragraphs) > MAX_LINKED_SHARE:
         return "listing: the main text is mostly teaser summaries"
     if published is None:  # htmldate on our tree, only when the page's own markup has none
-        raw = htmldate_raw(root, view.url)
-        published = date_from_html(root, view.url, raw=raw) if raw else None
+        published = html_date(view)
     reason = None if is_article else not_article_reason(view, links, paragraphs,
                                                         published is not None)
     if reason:

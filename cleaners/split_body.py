@@ -12,7 +12,9 @@ again; the page's own tree is left as it is (every other step reads it).
 
 from __future__ import annotations
 
+import re
 from copy import deepcopy
+from functools import lru_cache, partial
 
 from lxml import etree
 from lxml import html as lhtml
@@ -36,6 +38,16 @@ MIN_PARAGRAPH_LENGTH_RATIO = 0.5
 MAX_LINK_SHARE = 0.15
 _LATER_TWINS = etree.XPath("following::*[local-name() = $tag and @class = $cls]")
 _PARAGRAPHS_STARTING = etree.XPath("//p[starts-with(normalize-space(.), $start)]")
+_TAG_NAME = re.compile(r"[a-z][a-z0-9]*")
+
+
+@lru_cache(maxsize=64)
+def _later_twins_of(tag: str) -> etree.XPath:
+    """:data:`_LATER_TWINS` for one tag, written as a name test: the following axis is
+    tested by name in C, not with a local-name() call per element (the same elements,
+    the tag being a plain lower-case name)."""
+    return etree.XPath(f"following::{tag}[@class = $cls]") if _TAG_NAME.fullmatch(tag) \
+        else partial(_LATER_TWINS, tag=tag)
 
 
 def _paragraph_of(root: lhtml.HtmlElement, text: str) -> lhtml.HtmlElement | None:
@@ -81,7 +93,7 @@ def split_blocks(
         cls = block.get("class")
         if not cls or block.tag in ("body", "html"):
             continue
-        twins = _LATER_TWINS(block, tag=block.tag, cls=cls)
+        twins = _later_twins_of(block.tag)(block, cls=cls)
         if not twins:
             continue
         lengths = _paragraph_lengths(block)
