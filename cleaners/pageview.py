@@ -68,6 +68,7 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
 # plain strings: a "smart" one holds a proxy of its element (an object per attribute)
 _CLASS_VALUES = etree.XPath("//@class", smart_strings=False)
 _ID_VALUES = etree.XPath("//@id", smart_strings=False)
+_ITEMTYPE_VALUES = etree.XPath("//@itemtype", smart_strings=False)  # (no element proxies)
 _ATTRIBUTE_NAME = re.compile(r"[A-Za-z_][\w.-]*")  # (one an XPath can name as it is)
 _XML_SPACE = re.compile("[ \t\r\n]+")  # (an ASCII value: str.split() splits the same, as
 # decode_html dropped the other control characters)
@@ -326,8 +327,7 @@ class PageView:
         (``og:type=article`` is not enough: many portals put it on every page.)"""
         if self.json_ld_types & _ARTICLE_TYPES or "article:published_time" in self.meta:
             return True
-        return any("article" in (el.get("itemtype") or "").lower()
-                   for el in self.tree.xpath("//*[@itemtype]"))
+        return any("article" in value.lower() for value in _ITEMTYPE_VALUES(self.tree))
 
     @cached_property
     def article_hint(self) -> bool:
