@@ -362,12 +362,9 @@ def _fix_run(run: str, kinds: set[str], tcvn_re: re.Pattern[str], vni_re: re.Pat
     return _WORD_RE.sub(one, run)
 
 
-_CODE_TAG_RE = re.compile(r"<(?:script|style)\b", re.IGNORECASE)
-
-
-def _run_bounds(text: str, pos: int) -> tuple[int, int, bool]:
-    """Start and end of the run around ``pos``, and whether it is script/style code."""
-    start, code = pos, False
+def _run_bounds(text: str, pos: int) -> tuple[int, int]:
+    """Start and end of the run around ``pos``."""
+    start = pos
     while True:
         i = max(text.rfind("\n", 0, start), text.rfind("<", 0, start))
         if i < 0:
@@ -378,11 +375,11 @@ def _run_bounds(text: str, pos: int) -> tuple[int, int, bool]:
             break
         m = _RUN_SPLIT_RE.match(text, i)
         if m and m.end() <= pos:
-            start, code = m.end(), _CODE_TAG_RE.match(text, i) is not None
+            start = m.end()
             break
         start = i
     m = _RUN_SPLIT_RE.search(text, pos)
-    return start, (m.start() if m else len(text)), code
+    return start, (m.start() if m else len(text))
 
 
 _CODE_TAGS_RE = re.compile(r"<(/?)(?:script|style)\b", re.IGNORECASE)
@@ -421,13 +418,12 @@ def _convert_runs(
         starts = [m.start() for m in trigger.finditer(text)]
     code_spans = _CodeSpans(text) if starts else None
     for pos in starts:
-        if pos < last or code_spans.inside(pos):
+        if pos < last or code_spans.inside(pos):  # never JS/CSS
             continue
-        start, end, code = _run_bounds(text, pos)
+        start, end = _run_bounds(text, pos)
         start = max(start, last)
         out.append(text[last:start])
-        run = text[start:end]
-        out.append(run if code else _fix_run(run, kinds, tcvn_re, vni_re))  # never JS/CSS
+        out.append(_fix_run(text[start:end], kinds, tcvn_re, vni_re))
         last = end
     out.append(text[last:])
     return "".join(out)

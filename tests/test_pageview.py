@@ -100,20 +100,26 @@ def test_the_view_reads_the_head_once_and_drops_saving_tool_comments() -> None:
     assert "HTTrack" not in "".join(view.tree.itertext())
 
 
+def _real_views():
+    """``(page, view)`` of every real page that has a view."""
+    from tests.helpers import real_pages
+
+    for page in real_pages():
+        view = build_view(Page(page.page_url, page.path.read_bytes(), {}))
+        if not isinstance(view, str):
+            yield page, view
+
+
 def test_page_names_answer_one_class_and_one_id_selectors_as_css_does():
     """Detection answers a one-class or one-id marker from the page's names instead of
     walking the tree: on every real page, for every marker and listing marker of every
     profile (and the page's own names), the answer is the CSS engine's."""
     from micnews.cleaners.detect import has_match
     from micnews.cleaners.profile import css, load_profiles
-    from tests.helpers import real_pages
 
     selectors = {sel for p in load_profiles() for sel in (*p.detect.markers, *p.detect.listing)}
     checked = 0
-    for page in real_pages():
-        view = build_view(Page(page.page_url, page.path.read_bytes(), {}))
-        if isinstance(view, str):
-            continue
+    for page, view in _real_views():
         names = view.class_and_id_names
         # the page's own names, each as a class and as an id (a class is not an id)
         own = {f"{mark}{n}" for n in sorted(names.classes | names.ids)[:40] for mark in ".#"}
@@ -143,7 +149,6 @@ def test_select_with_page_names_answers_as_css_does():
         required_values,
         select,
     )
-    from tests.helpers import real_pages
 
     fields = ("title", "lead", "body", "date", "author", "source", "tags", "images",
               "labelled", "drop", "attachments")
@@ -155,10 +160,7 @@ def test_select_with_page_names_answers_as_css_does():
     selectors = {sel for sel in selectors if required_names(sel) or required_values(sel)}
     assert sum(bool(required_values(sel)) for sel in selectors) >= 5
     skipped = 0
-    for page in real_pages():
-        view = build_view(Page(page.page_url, page.path.read_bytes(), {}))
-        if isinstance(view, str):
-            continue
+    for page, view in _real_views():
         names = view.class_and_id_names
         body = view.tree.find(".//body")
         # the page's own names in descendant and child selectors: holders inside holders
