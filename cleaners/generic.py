@@ -16,7 +16,6 @@ from datetime import datetime
 from urllib.parse import urljoin
 from weakref import WeakKeyDictionary
 
-import trafilatura
 from lxml import etree
 from lxml import html as lhtml
 
@@ -36,6 +35,7 @@ from micnews.cleaners.record import Extracted, Image
 from micnews.cleaners.split_body import joined_body
 from micnews.cleaners.templates import MAX_TEMPLATE_SHARE, SiteTemplate, block_key
 from micnews.cleaners.textnorm import norm_space
+from micnews.cleaners.textpass import text_body
 
 # Below this much article text the page is a listing, a home page or a stub.
 MIN_TEXT_CHARS = 200
@@ -609,22 +609,16 @@ def _body_for_trafilatura(view: PageView) -> lhtml.HtmlElement:
     return body
 
 
-def _trafilatura(view: PageView, precision: bool, fast: bool,  # noqa: ANN202 - Document
-                 tree: lhtml.HtmlElement | None = None):
-    """trafilatura's text extraction over our tree's body (it copies what it is given:
-    the head, which it deletes unread, is not copied), or over ``tree`` (a variant of
-    it); the metadata is read apart (:mod:`micnews.cleaners.pagemeta`). Only the XML body
-    is read: ``output_format="xml"`` (the same extraction) spares the plain-text copy that
-    trafilatura's default ``"python"`` format serialises on every call (``doc.text``)."""
+def _trafilatura(view: PageView, precision: bool, fast: bool,
+                 tree: lhtml.HtmlElement | None = None) -> etree._Element | None:
+    """trafilatura's main text (its XML body) of our tree's body (it copies what it is
+    given: the head, which it deletes unread, is not copied), or of ``tree`` (a variant of
+    it); the metadata is read apart (:mod:`micnews.cleaners.pagemeta`)."""
     if tree is None:
         tree = _body_for_trafilatura(view)
     try:
-        return trafilatura.bare_extraction(
-            tree, url=view.url, include_comments=False, output_format="xml",
-            include_tables=True, include_images=True, with_metadata=False, deduplicate=False,
-            favor_precision=precision,
-            fast=fast or _paragraph_count(view) > FAST_EXTRACTION_PARAGRAPHS,
-        )
+        return text_body(tree, view.url, precision,
+                         fast or _paragraph_count(view) > FAST_EXTRACTION_PARAGRAPHS)
     except Exception:  # noqa: BLE001 - trafilatura errors mean "nothing extractable"
         return None
 
@@ -661,10 +655,10 @@ def extract_generic_or_reason(
     passes = list(EXTRACTION_PASSES)
     while passes:
         precision, fast = passes.pop(0)
-        doc = _trafilatura(view, precision, fast)
-        if doc is None or getattr(doc, "body", None) is None:
+        body = _trafilatura(view, precision, fast)
+        if body is None:
             continue
-        result = _from_document(doc, meta, view, template, is_article)
+        result = _from_body(body, meta, view, template, is_article)
         if result is _TOO_SHORT and fast:  # too little text: straight to the widest pass
             del passes[:-1]
         elif result is not _TOO_SHORT and not (fast and _needs_rescue(result, view)):
@@ -684,10 +678,10 @@ def _with_split_body(result: Extracted, view: PageView, meta: PageMeta,
     joined = joined_body(view.tree, result.paragraphs)
     if joined is None:
         return result
-    doc = _trafilatura(view, precision, fast, joined)
-    if doc is None or getattr(doc, "body", None) is None:
+    body = _trafilatura(view, precision, fast, joined)
+    if body is None:
         return result
-    longer = _from_document(doc, meta, view, template, is_article)
+    longer = _from_body(body, meta, view, template, is_article)
     if not isinstance(longer, Extracted):
         return result
     keys = {block_key(p) for p in longer.paragraphs}
@@ -926,13 +920,13 @@ def clean_authors(raw: str | None, view: PageView) -> str | None:
     return "; ".join(out) or None
 
 
-def _from_document(doc, meta: PageMeta, view: PageView,  # noqa: ANN001,ANN202
-                   template: SiteTemplate | None, is_article: bool = False):
-    """Extracted from one trafilatura result; a reason for a page that is not an article,
+def _from_body(body: etree._Element, meta: PageMeta, view: PageView,  # noqa: ANN202
+               template: SiteTemplate | None, is_article: bool = False):
+    """Extracted from one trafilatura body; a reason for a page that is not an article,
     _TOO_SHORT for too little text. ``is_article`` skips the static-page evidence check."""
     root = view.tree
     removed: dict[str, int] = {}
-    paragraphs, images, byline, captions = paragraphs_and_images(doc.body, view.base_url)
+    paragraphs, images, byline, captions = paragraphs_and_images(body, view.base_url)
     if captions:
         removed["captions"] = captions
     title = find_title(view, norm_space(meta.title or "") or None)
