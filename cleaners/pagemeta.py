@@ -27,7 +27,21 @@ from trafilatura.json_metadata import (
     extract_json_parse_error,
     normalize_authors,
 )
-from trafilatura.metadata import JSON_MINIFY, examine_meta, extract_title
+from trafilatura.metadata import (
+    JSON_MINIFY,
+    METANAME_AUTHOR,
+    METANAME_DESCRIPTION,
+    METANAME_IMAGE,
+    METANAME_PUBLISHER,
+    METANAME_TAG,
+    METANAME_TITLE,
+    OG_AUTHOR,
+    OG_PROPERTIES,
+    PROPERTY_AUTHOR,
+    TWITTER_ATTRS,
+    extract_title,
+    normalize_tags,
+)
 from trafilatura.settings import Document
 from trafilatura.utils import HTML_STRIP_TAGS, line_processing, trim
 
@@ -237,11 +251,72 @@ def meta_json(tree: lhtml.HtmlElement, doc: Document) -> Document:
     return doc
 
 
+def _meta_kind(el: lhtml.HtmlElement, prop: str | None) -> str | None:
+    """Which of title, author and tags a meta tag gives in ``examine_meta`` (its branches
+    in their order; the others fill fields we do not keep). ``prop``: its property,
+    lower-cased."""
+    if prop is not None:
+        return "tag" if prop == "article:tag" else "author" if prop in PROPERTY_AUTHOR else None
+    name = el.get("name")
+    if name is not None:
+        name = name.lower()
+        if name in METANAME_AUTHOR:
+            return "author"
+        if name in METANAME_TITLE:
+            return "title"
+        skipped = name in METANAME_DESCRIPTION or name in METANAME_PUBLISHER or (
+            name in METANAME_IMAGE or name in TWITTER_ATTRS or "twitter:app:name" in name)
+        return "tag" if not skipped and name in METANAME_TAG else None
+    itemprop = (el.get("itemprop") or "").lower()
+    return "author" if itemprop == "author" else "title" if itemprop == "headline" else None
+
+
+def meta_tags(tree: lhtml.HtmlElement) -> Document:
+    """Title, author and tags as trafilatura's ``examine_meta`` reads them from the meta
+    tags (re-check on a trafilatura upgrade), the other fields left empty: it walks the
+    whole tree twice for the head (once in an XPath over every node), strips every content
+    of markup and serialises each meta tag it does not know for a debug message nobody
+    reads. Its ``.//head/meta``: the HTML parser puts a head only right under the root
+    (libxml2 drops a misplaced ``<head>`` tag)."""
+    doc = Document()
+    found: list[tuple[str, str]] = []
+    for el in (m for head in tree.iterchildren("head") for m in head.iterchildren("meta")):
+        content = el.get("content")
+        if content is None:
+            continue
+        prop = el.get("property")
+        if prop is not None and prop.startswith("og:"):  # extract_opengraph: last wins
+            if content and not content.isspace():
+                field_name = OG_PROPERTIES.get(prop)
+                if field_name == "title":
+                    doc.title = content
+                elif field_name is None and prop in OG_AUTHOR:
+                    doc.author = normalize_authors(None, content)
+            continue
+        prop = prop.lower() if prop is not None else None
+        kind = None if prop and prop.startswith("og:") else _meta_kind(el, prop)
+        if kind is not None:
+            found.append((kind, content))
+    tags: list[str] = []
+    for kind, raw in found:
+        content = HTML_STRIP_TAGS.sub("", raw).strip()
+        if not content:
+            continue
+        if kind == "author":
+            doc.author = normalize_authors(doc.author, content)
+        elif kind == "title":
+            doc.title = doc.title or content
+        else:
+            tags.append(normalize_tags(content))
+    doc.tags = tags
+    return doc
+
+
 def page_metadata(view: PageView) -> PageMeta:
     """Title, author and tags: meta tags, then JSON-LD (which wins, as in trafilatura),
     then the title element/headings and the byline markup for what is still missing."""
     tree = view.tree
-    doc = examine_meta(tree)
+    doc = meta_tags(tree)
     if doc.author and " " not in doc.author:  # a handle or a site name, not a person
         doc.author = None
     try:

@@ -1,0 +1,69 @@
+"""The metadata the generic path reads itself equals what trafilatura's readers give.
+
+pagemeta re-implements parts of trafilatura for speed; trafilatura (the installed version)
+is the oracle, on the real pages of tests/fixtures/realpages (and ../shared/realpages when
+present), each also with meta tags in every spelling its branches tell apart planted in
+its head.
+"""
+
+from __future__ import annotations
+
+import codecs
+
+from trafilatura.metadata import examine_meta
+
+from micnews.cleaners.pagemeta import meta_tags
+from micnews.cleaners.pageview import parse_html
+from tests.helpers import real_pages
+
+# one per examine_meta branch, with the spellings it treats apart (case, blank content,
+# markup in the content, a property beside a name, og: tags it reads and skips)
+PLANTED_METAS = """
+<meta property="og:title" content="First OG title">
+<meta property="og:title" content="Last OG title"><meta property="og:title" content="  ">
+<meta property="OG:Title" content="Upper">
+<meta property="og:author" content="https://example.com/me"><meta property="og:type" content="x">
+<meta property="og:article:author" content="Nguyễn Văn An"><meta property="og:url" content="/x">
+<meta property="article:tag" content="Kinh tế, &quot;Xã hội&quot;, ">
+<meta property="Article:Author" content="Trần Thị Bình">
+<meta property="article:publisher" content="P">
+<meta property="twitter:title" name="title" content="property wins">
+<meta name="Author" content="<b>Lê Văn Cường</b>; bob@example.com"><meta name="author" content="">
+<meta name="dc.creator" content="by Phạm Dũng and Hồ Em"><meta name="keywords" content=" a, b ,c ">
+<meta name="twitter:app:name:keywords" content="skipped"><meta name="parsely-tags" content="x">
+<meta name="TITLE" content="Name title"><meta name="twitter:url" content="https://example.com/a">
+<meta name="description" content="d"><meta itemprop="headline" content="Itemprop headline">
+<meta itemprop="Author" content="Đỗ Giang"><meta itemprop="description" content="d2">
+<meta name="tags"><meta charset="utf-8" content="x"><meta content="no name at all">
+"""
+
+SECOND_HEAD = ('<meta property="og:title" content="Second OG"><meta name="author" content="Vũ Hải">'
+               '<meta property="og:author" content="Ngô Kiên"><meta name="keywords" content="k2">')
+
+
+def _heads() -> list[str]:
+    pages = []
+    for page in real_pages():
+        html = page.path.read_bytes().removeprefix(codecs.BOM_UTF8).decode("utf-8", "replace")
+        pages.append(html)
+        at = html.lower().find("</head>")
+        if at > 0:
+            pages.append(html[:at] + PLANTED_METAS + html[at:])
+    pages += [  # no head; two heads (the parser keeps a second one under the root)
+        "<p>x</p>" + PLANTED_METAS,
+        f"<html><head>{PLANTED_METAS}</head><head>{SECOND_HEAD}</head><body></body></html>",
+        f"<html><head>{SECOND_HEAD}</head><head>{PLANTED_METAS}</head></html>",
+    ]
+    return pages
+
+
+def test_meta_tags_read_what_examine_meta_reads():
+    planted = 0
+    for html in _heads():
+        tree = parse_html(html)
+        expected = examine_meta(tree)
+        got = meta_tags(tree)
+        assert (got.title, got.author, got.tags) == (expected.title, expected.author,
+                                                      expected.tags), html[:200]
+        planted += "Trần Thị Bình" in (expected.author or "")
+    assert planted >= 3
