@@ -9,10 +9,11 @@ its head.
 from __future__ import annotations
 
 import codecs
+import random
 
-from trafilatura.metadata import examine_meta
+from trafilatura.metadata import JSON_MINIFY, examine_meta
 
-from micnews.cleaners.pagemeta import meta_tags
+from micnews.cleaners.pagemeta import meta_tags, minify_json
 from micnews.cleaners.pageview import parse_html
 from tests.helpers import real_pages
 
@@ -67,3 +68,18 @@ def test_meta_tags_read_what_examine_meta_reads():
                                                       expected.tags), html[:200]
         planted += "Trần Thị Bình" in (expected.author or "")
     assert planted >= 3
+
+
+def test_minify_json_leaves_what_trafilatura_leaves():
+    """On the real pages' JSON-LD and on strings built to trip a string pattern (escaped
+    quotes, a backslash before a line break or at the end, quotes opening no string,
+    Unicode white space)."""
+    scripts = [el.text for html in _heads() for el in parse_html(html).iter("script")
+               if el.text and "json" in (el.get("type") or "")]
+    assert len(scripts) >= 3
+    rng = random.Random(12)
+    pieces = ['"', "\\", " ", "\n", "\t", "\u00a0", "\u2028", "a", "é", "{", ":", '\\"', "\\\n"]
+    scripts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+                for _ in range(20_000)]
+    for text in scripts:
+        assert minify_json(text) == JSON_MINIFY.sub(r"\1", text), repr(text)
