@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html import unescape
@@ -184,32 +185,29 @@ def author_in_markup(view: PageView) -> str | None:
     return None
 
 
-# trafilatura's TAGS_XPATHS, its ^(?:tag|postmeta|meta) regex callback as starts-with(),
-# each with what one of the page's class names must show for it to match anything (over
-# PageNames.joined, a name a line): an XPath that cannot match is not run over the tree
-_TAG_LINKS = tuple((etree.XPath(x), re.compile(need, re.MULTILINE)) for x, need in (
-    ("//div[@class='tags']//a[@href]", "^tags$"),
-    ("//p[starts-with(@class, 'entry-tags')]//a[@href]", "entry-tags"),
-    ("//div[@class='row' or @class='jp-relatedposts' or @class='entry-utility' or "
-     "starts-with(@class, 'tag') or starts-with(@class, 'postmeta') or "
-     "starts-with(@class, 'meta')]//a[@href]",
-     "^(?:row$|jp-relatedposts$|entry-utility$|tag|postmeta|meta)"),
-    # (through the class attributes: a predicate on every element cost 2.5x more)
-    ("//@class[. = 'entry-meta' or contains(., 'topics') or contains(., 'tags-links')]"
-     "/..//a[@href]", "^entry-meta$|topics|tags-links"),
-))
+# trafilatura's TAGS_XPATHS, in their order, as the element (any when None) and class value
+# of the box a tag link must be in ("//div[@class='tags']//a[@href]"...)
+_TAG_BOXES: tuple[tuple[str | None, Callable[[str], bool]], ...] = (
+    ("div", lambda cls: cls == "tags"),
+    ("p", lambda cls: cls.startswith("entry-tags")),
+    ("div", lambda cls: cls in ("row", "jp-relatedposts", "entry-utility")
+     or cls.startswith(("tag", "postmeta", "meta"))),
+    (None, lambda cls: cls == "entry-meta" or "topics" in cls or "tags-links" in cls),
+)
 _TAG_HREF = re.compile("/tag(?:y|ies|s)?/")
+_LINKS_TO_TAGS = etree.XPath("//a[contains(@href, '/tag')]")  # (what _TAG_HREF needs)
 
 
 def tag_links(view: PageView) -> list[str]:
     """The page's tags as trafilatura's ``extract_catstags("tag", ...)`` reads them: the
-    links to /tag/ pages in the first tag box that has some."""
+    links to /tag/ pages in the first tag box that has some. Read from the few links to
+    /tag/ pages up to their boxes: each of its XPaths walked every link of every box
+    (nested ``div.row`` boxes: the same links many times), 4 M instructions a page."""
+    links = [a for a in _LINKS_TO_TAGS(view.tree) if _TAG_HREF.search(a.get("href"))]
     found: list[str] = []
-    names = view.class_and_id_names.joined
-    for xpath, need in _TAG_LINKS:
-        if not need.search(names):
-            continue
-        found = [block_text(a) for a in xpath(view.tree) if _TAG_HREF.search(a.get("href"))]
+    for tag, holds in _TAG_BOXES:
+        found = [block_text(a) for a in links
+                 if any(holds(box.get("class") or "") for box in a.iterancestors(tag))]
         if found:
             break
     return [t for t in dict.fromkeys(line_processing(x) for x in found if x) if t]

@@ -11,10 +11,10 @@ from __future__ import annotations
 import codecs
 import random
 
-from trafilatura.metadata import JSON_MINIFY, examine_meta
+from trafilatura.metadata import JSON_MINIFY, examine_meta, extract_catstags
 
-from micnews.cleaners.pagemeta import meta_tags, minify_json
-from micnews.cleaners.pageview import parse_html
+from micnews.cleaners.pagemeta import meta_tags, minify_json, tag_links
+from micnews.cleaners.pageview import parse_html, view_of_html
 from tests.helpers import real_pages
 
 # one per examine_meta branch, with the spellings it treats apart (case, blank content,
@@ -42,10 +42,14 @@ SECOND_HEAD = ('<meta property="og:title" content="Second OG"><meta name="author
                '<meta property="og:author" content="Ngô Kiên"><meta name="keywords" content="k2">')
 
 
+def _real_pages() -> list[str]:
+    return [page.path.read_bytes().removeprefix(codecs.BOM_UTF8).decode("utf-8", "replace")
+            for page in real_pages()]
+
+
 def _heads() -> list[str]:
     pages = []
-    for page in real_pages():
-        html = page.path.read_bytes().removeprefix(codecs.BOM_UTF8).decode("utf-8", "replace")
+    for html in _real_pages():
         pages.append(html)
         at = html.lower().find("</head>")
         if at > 0:
@@ -83,3 +87,28 @@ def test_minify_json_leaves_what_trafilatura_leaves():
                 for _ in range(20_000)]
     for text in scripts:
         assert minify_json(text) == JSON_MINIFY.sub(r"\1", text), repr(text)
+
+
+# tag boxes of each kind trafilatura looks for, and near misses, each planted alone
+TAG_BOXES = [
+    '<div class="tags"><a href="/tag/kinh-te/">Kinh tế</a> <a href="/tags/xa-hoi">Xã hội</a></div>',
+    '<div class=" tags"><a href="/tag/a/">near miss: a space</a></div>'
+    '<p class="entry-tags-list"><a href="/tagy/b/">B</a><a href="/tag">no slash</a></p>',
+    '<div class="row"><div class="row"><a href="/tag/c/">C</a><a href="/category/d/">D</a>'
+    '</div></div><div class="metadata"><a href="/tag/m/">M</a></div><div class="postmeta">'
+    '<a href="/tags/p/">P</a></div><span class="tags"><a href="/tag/e/">E</a></span>',
+    '<section class="related-topics"><a href="/tagies/f/">F</a><a href="/tag/f/">F</a></section>',
+    '<div class="entry-meta"><ul><li><a href="/tags/g/"> G  h </a></li></ul></div>',
+]
+
+
+def test_tag_links_read_what_extract_catstags_reads():
+    found = 0
+    for html in _real_pages():
+        pages = [html] + [html.replace("</body>", box + "</body>") for box in TAG_BOXES]
+        for page in pages:
+            view = view_of_html(page, "https://example.vn/a")
+            expected = extract_catstags("tag", view.tree)
+            assert tag_links(view) == expected, page[-300:]
+            found += bool(expected)
+    assert found >= len(TAG_BOXES) * 3 - 3
