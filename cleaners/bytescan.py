@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator
 
 # Below this many characters a str scan costs less than encoding the text first.
 MIN_CHARS = 4096
@@ -46,17 +45,22 @@ class CharScan:
 
     def positions(self, text: str, utf8: bytes | None = None) -> list[int]:
         """Character offsets of every match, in order (``utf8``: the text's bytes, when
-        :func:`utf8_of` gave them)."""
+        :func:`utf8_of` gave them). The bytes tell which characters occur; each is then
+        found in the text by ``str.find`` (memchr speed): counting the characters before
+        each match by decoding the bytes cost as much as the scan."""
         if utf8 is None:
             return [m.start() for m in self.text_re.finditer(text)]
-        offsets = [m.start() for pattern in self.byte_res for m in pattern.finditer(utf8)]
-        for byte in self.single:
-            i = utf8.find(byte)
+        found = {chr(byte).encode() for byte in self.single if byte in utf8}
+        for pattern in self.byte_res:
+            found.update(pattern.findall(utf8))
+        offsets = []
+        for char in map(bytes.decode, found):
+            i = text.find(char)
             while i >= 0:
                 offsets.append(i)
-                i = utf8.find(byte, i + 1)
+                i = text.find(char, i + 1)
         offsets.sort()
-        return list(char_offsets(utf8, offsets))
+        return offsets
 
     def found(self, text: str, utf8: bytes | None = None) -> bool:
         """Does any character of the set occur in ``text``?"""
@@ -65,11 +69,3 @@ class CharScan:
         return any(byte in utf8 for byte in self.single) or any(
             pattern.search(utf8) for pattern in self.byte_res)
 
-
-def char_offsets(utf8: bytes, byte_offsets: list[int]) -> Iterator[int]:
-    """Character offsets of ``byte_offsets`` (ascending, each at a character's first byte)."""
-    chars = last = 0
-    for offset in byte_offsets:
-        chars += len(utf8[last:offset].decode("utf-8", "surrogatepass"))
-        last = offset
-        yield chars

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html import unescape
@@ -27,7 +28,20 @@ from trafilatura.json_metadata import (
     extract_json_parse_error,
     normalize_authors,
 )
-from trafilatura.metadata import JSON_MINIFY, examine_meta, extract_title
+from trafilatura.metadata import (
+    METANAME_AUTHOR,
+    METANAME_DESCRIPTION,
+    METANAME_IMAGE,
+    METANAME_PUBLISHER,
+    METANAME_TAG,
+    METANAME_TITLE,
+    OG_AUTHOR,
+    OG_PROPERTIES,
+    PROPERTY_AUTHOR,
+    TWITTER_ATTRS,
+    extract_title,
+    normalize_tags,
+)
 from trafilatura.settings import Document
 from trafilatura.utils import HTML_STRIP_TAGS, line_processing, trim
 
@@ -171,32 +185,29 @@ def author_in_markup(view: PageView) -> str | None:
     return None
 
 
-# trafilatura's TAGS_XPATHS, its ^(?:tag|postmeta|meta) regex callback as starts-with(),
-# each with what one of the page's class names must show for it to match anything (over
-# PageNames.joined, a name a line): an XPath that cannot match is not run over the tree
-_TAG_LINKS = tuple((etree.XPath(x), re.compile(need, re.MULTILINE)) for x, need in (
-    ("//div[@class='tags']//a[@href]", "^tags$"),
-    ("//p[starts-with(@class, 'entry-tags')]//a[@href]", "entry-tags"),
-    ("//div[@class='row' or @class='jp-relatedposts' or @class='entry-utility' or "
-     "starts-with(@class, 'tag') or starts-with(@class, 'postmeta') or "
-     "starts-with(@class, 'meta')]//a[@href]",
-     "^(?:row$|jp-relatedposts$|entry-utility$|tag|postmeta|meta)"),
-    # (through the class attributes: a predicate on every element cost 2.5x more)
-    ("//@class[. = 'entry-meta' or contains(., 'topics') or contains(., 'tags-links')]"
-     "/..//a[@href]", "^entry-meta$|topics|tags-links"),
-))
+# trafilatura's TAGS_XPATHS, in their order, as the element (any when None) and class value
+# of the box a tag link must be in ("//div[@class='tags']//a[@href]"...)
+_TAG_BOXES: tuple[tuple[str | None, Callable[[str], bool]], ...] = (
+    ("div", lambda cls: cls == "tags"),
+    ("p", lambda cls: cls.startswith("entry-tags")),
+    ("div", lambda cls: cls in ("row", "jp-relatedposts", "entry-utility")
+     or cls.startswith(("tag", "postmeta", "meta"))),
+    (None, lambda cls: cls == "entry-meta" or "topics" in cls or "tags-links" in cls),
+)
 _TAG_HREF = re.compile("/tag(?:y|ies|s)?/")
+_LINKS_TO_TAGS = etree.XPath("//a[contains(@href, '/tag')]")  # (what _TAG_HREF needs)
 
 
 def tag_links(view: PageView) -> list[str]:
     """The page's tags as trafilatura's ``extract_catstags("tag", ...)`` reads them: the
-    links to /tag/ pages in the first tag box that has some."""
+    links to /tag/ pages in the first tag box that has some. Read from the few links to
+    /tag/ pages up to their boxes: each of its XPaths walked every link of every box
+    (nested ``div.row`` boxes: the same links many times), 4 M instructions a page."""
+    links = [a for a in _LINKS_TO_TAGS(view.tree) if _TAG_HREF.search(a.get("href"))]
     found: list[str] = []
-    names = view.class_and_id_names.joined
-    for xpath, need in _TAG_LINKS:
-        if not need.search(names):
-            continue
-        found = [block_text(a) for a in xpath(view.tree) if _TAG_HREF.search(a.get("href"))]
+    for tag, holds in _TAG_BOXES:
+        found = [block_text(a) for a in links
+                 if any(holds(box.get("class") or "") for box in a.iterancestors(tag))]
         if found:
             break
     return [t for t in dict.fromkeys(line_processing(x) for x in found if x) if t]
@@ -206,8 +217,17 @@ _JSON_SCRIPT_TYPES = ("application/ld+json", "application/settings+json")
 _SURROGATES = re.compile("[\ud800-\udfff]")
 
 
-def _string_or_nothing(match: re.Match[str]) -> str:
-    return match[1] or ""
+# trafilatura's JSON_MINIFY keeps its strings and drops the white space outside them; as
+# the tokens it keeps (strings, runs of other characters, a quote opening no string): its
+# string pattern "(?:\\.|[^"\\])*" steps the regex engine's group machinery per character,
+# unrolled the same strings cost a fifth.
+_JSON_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[^\s"]+|"')
+
+
+def minify_json(text: str) -> str:
+    """``text`` as trafilatura's JSON_MINIFY substitution leaves it (re-check on a
+    trafilatura upgrade)."""
+    return "".join(_JSON_TOKENS.findall(text))
 
 
 def normalize_json(string: str) -> str:
@@ -224,12 +244,12 @@ def normalize_json(string: str) -> str:
 def meta_json(tree: lhtml.HtmlElement, doc: Document) -> Document:
     """trafilatura's ``extract_meta_json`` (the same steps on the same scripts), its
     scripts found by tag name (its XPath tests every element of the page), and its
-    minifying substitution's template ``\\1`` read by a function: a template is expanded
-    by Python code for each match (every JSON string), most of the step's time."""
+    minifying substitution (a template expanded by Python code for each JSON string and
+    white space character, most of the step's time) as :func:`minify_json`."""
     for elem in tree.iter("script"):
         if elem.get("type") not in _JSON_SCRIPT_TYPES or not elem.text:
             continue
-        text = normalize_json(JSON_MINIFY.sub(_string_or_nothing, elem.text))
+        text = normalize_json(minify_json(elem.text))
         try:
             doc = extract_json(json.loads(text, strict=False), doc)
         except json.JSONDecodeError:
@@ -237,11 +257,72 @@ def meta_json(tree: lhtml.HtmlElement, doc: Document) -> Document:
     return doc
 
 
+def _meta_kind(el: lhtml.HtmlElement, prop: str | None) -> str | None:
+    """Which of title, author and tags a meta tag gives in ``examine_meta`` (its branches
+    in their order; the others fill fields we do not keep). ``prop``: its property,
+    lower-cased."""
+    if prop is not None:
+        return "tag" if prop == "article:tag" else "author" if prop in PROPERTY_AUTHOR else None
+    name = el.get("name")
+    if name is not None:
+        name = name.lower()
+        if name in METANAME_AUTHOR:
+            return "author"
+        if name in METANAME_TITLE:
+            return "title"
+        skipped = name in METANAME_DESCRIPTION or name in METANAME_PUBLISHER or (
+            name in METANAME_IMAGE or name in TWITTER_ATTRS or "twitter:app:name" in name)
+        return "tag" if not skipped and name in METANAME_TAG else None
+    itemprop = (el.get("itemprop") or "").lower()
+    return "author" if itemprop == "author" else "title" if itemprop == "headline" else None
+
+
+def meta_tags(tree: lhtml.HtmlElement) -> Document:
+    """Title, author and tags as trafilatura's ``examine_meta`` reads them from the meta
+    tags (re-check on a trafilatura upgrade), the other fields left empty: it walks the
+    whole tree twice for the head (once in an XPath over every node), strips every content
+    of markup and serialises each meta tag it does not know for a debug message nobody
+    reads. Its ``.//head/meta``: the HTML parser puts a head only right under the root
+    (libxml2 drops a misplaced ``<head>`` tag)."""
+    doc = Document()
+    found: list[tuple[str, str]] = []
+    for el in (m for head in tree.iterchildren("head") for m in head.iterchildren("meta")):
+        content = el.get("content")
+        if content is None:
+            continue
+        prop = el.get("property")
+        if prop is not None and prop.startswith("og:"):  # extract_opengraph: last wins
+            if content and not content.isspace():
+                field_name = OG_PROPERTIES.get(prop)
+                if field_name == "title":
+                    doc.title = content
+                elif field_name is None and prop in OG_AUTHOR:
+                    doc.author = normalize_authors(None, content)
+            continue
+        prop = prop.lower() if prop is not None else None
+        kind = None if prop and prop.startswith("og:") else _meta_kind(el, prop)
+        if kind is not None:
+            found.append((kind, content))
+    tags: list[str] = []
+    for kind, raw in found:
+        content = HTML_STRIP_TAGS.sub("", raw).strip()
+        if not content:
+            continue
+        if kind == "author":
+            doc.author = normalize_authors(doc.author, content)
+        elif kind == "title":
+            doc.title = doc.title or content
+        else:
+            tags.append(normalize_tags(content))
+    doc.tags = tags
+    return doc
+
+
 def page_metadata(view: PageView) -> PageMeta:
     """Title, author and tags: meta tags, then JSON-LD (which wins, as in trafilatura),
     then the title element/headings and the byline markup for what is still missing."""
     tree = view.tree
-    doc = examine_meta(tree)
+    doc = meta_tags(tree)
     if doc.author and " " not in doc.author:  # a handle or a site name, not a person
         doc.author = None
     try:

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_left
 from functools import lru_cache
 
 from micnews.cleaners.bytescan import CharScan, utf8_of
@@ -383,26 +382,49 @@ def _run_bounds(text: str, pos: int) -> tuple[int, int]:
 
 
 _CODE_TAGS_RE = re.compile(r"<(/?)(?:script|style)\b", re.IGNORECASE)
+_CODE_TAG_CHARS = len("</script") + 1  # a tag and the character its \b looks at
+_CODE_WINDOW = 4096
 
 
 class _CodeSpans:
-    """Where a page's ``<script>`` and ``<style>`` elements are: a run inside one is code,
-    never text in a legacy font, however long its line (a page's inline style sheet can be
-    one line of 140 000 characters, costly to judge)."""
+    """Is a position inside a page's ``<script>`` or ``<style>`` element? A run there is
+    code, never text in a legacy font, however long its line (a page's inline style sheet
+    can be one line of 140 000 characters, costly to judge).
+
+    Inside means: the last script/style start tag before the position comes after the
+    last end tag before it. Asked about ascending positions, it reads only the stretch of
+    the page they need: back from the first position to the nearest such tag, then
+    forward from one position to the next (a page's few suspicious characters are mostly
+    in its footer; a scan of all its tags cost more than judging them)."""
 
     def __init__(self, text: str) -> None:
-        self.opens: list[int] = []
-        self.closes: list[int] = []
-        for m in _CODE_TAGS_RE.finditer(text):
-            (self.closes if m.group(1) else self.opens).append(m.start())
+        self.text = text
+        self.pos = -1  # the last position asked about, and the answer there
+        self.state = False
+
+    def _tags(self, lo: int, hi: int) -> list[bool]:
+        """Is each tag that starts in ``[lo, hi)`` a start tag? (in page order)"""
+        end = min(len(self.text), hi + _CODE_TAG_CHARS)
+        return [not m.group(1) for m in _CODE_TAGS_RE.finditer(self.text, lo, end)
+                if m.start() < hi]
 
     def inside(self, pos: int) -> bool:
-        """Is ``pos`` after a script/style start tag and before its end tag?"""
-        i = bisect_left(self.opens, pos)
-        if not i:
-            return False
-        j = bisect_left(self.closes, pos)
-        return self.opens[i - 1] > (self.closes[j - 1] if j else -1)
+        """Is ``pos`` after a script/style start tag and before its end tag? ``pos`` must
+        not be below the one asked about before."""
+        if self.pos < 0:
+            hi, width, state = pos, _CODE_WINDOW, False
+            while hi > 0:
+                lo = max(0, hi - width)
+                tags = self._tags(lo, hi)
+                if tags:
+                    state = tags[-1]
+                    break
+                hi, width = lo, 2 * width
+        else:
+            tags = self._tags(self.pos, pos)
+            state = tags[-1] if tags else self.state
+        self.pos, self.state = pos, state
+        return state
 
 
 def _convert_runs(
@@ -410,22 +432,28 @@ def _convert_runs(
     starts: list[int] | None = None,
 ) -> str:
     """Judge and convert the runs of ``text`` around matches of either regex (``starts``:
-    where they match, when the caller found that faster)."""
+    where they match, when the caller found that faster); ``text`` itself when no run
+    changed."""
     out: list[str] = []
-    last = 0
+    copied = last = 0
     if starts is None:
         trigger = re.compile(tcvn_re.pattern + "|" + vni_re.pattern)
         starts = [m.start() for m in trigger.finditer(text)]
-    code_spans = _CodeSpans(text) if starts else None
+    code_spans = _CodeSpans(text)
     for pos in starts:
         if pos < last or code_spans.inside(pos):  # never JS/CSS
             continue
         start, end = _run_bounds(text, pos)
         start = max(start, last)
-        out.append(text[last:start])
-        out.append(_fix_run(text[start:end], kinds, tcvn_re, vni_re))
+        run = text[start:end]
+        fixed = _fix_run(run, kinds, tcvn_re, vni_re)
+        if fixed is not run:
+            out += (text[copied:start], fixed)
+            copied = end
         last = end
-    out.append(text[last:])
+    if not out:
+        return text
+    out.append(text[copied:])
     return "".join(out)
 
 

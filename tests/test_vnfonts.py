@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import importlib.util
+import random
 import re
 import unicodedata
 from pathlib import Path
@@ -21,6 +23,7 @@ from micnews.cleaners.vnfonts import (
     tcvn3_to_unicode,
     vni_to_unicode,
 )
+from tests.helpers import real_pages
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "encodings"
 CHARMAPS = Path("/usr/share/i18n/charmaps")
@@ -202,3 +205,55 @@ def test_weak_runs_converted_once_the_page_is_known_legacy():
     assert fix_legacy_fonts("<p>Tin tøc</p><li>Xem chi tiÕt</li>") == (
         "<p>Tin tức</p><li>Xem chi tiết</li>"
     )
+
+
+# --- whole pages: which runs are looked at --------------------------------------------------
+
+
+def _page_texts() -> list[str]:
+    """The real pages as text, each also with script/style tags in odd spellings planted
+    (upper case, ſ for s, a letter glued on) in the middle."""
+    texts = []
+    for page in real_pages():
+        text = page.path.read_bytes().removeprefix(codecs.BOM_UTF8).decode("utf-8", "replace")
+        middle = len(text) // 2
+        texts += [text, text[:middle] + "<SCRIPT>x</scriptạ><ſtyle>«»" + text[middle:]]
+    return texts
+
+
+def _inside_by_full_scan(text: str) -> list[bool]:
+    """For every position: is the last script/style start tag before it after the last
+    end tag before it?"""
+    tags = {m.start(): not m[1] for m in vnfonts._CODE_TAGS_RE.finditer(text)}
+    inside, state = [], False
+    for pos in range(len(text)):
+        inside.append(state)
+        state = tags.get(pos, state)
+    return inside
+
+
+def test_code_spans_read_piecewise_answer_as_a_scan_of_all_tags():
+    """_CodeSpans reads back to the nearest tag for its first position and then forward:
+    the answers are those of one scan over every script/style tag of the page."""
+    rng = random.Random(12)
+    for text in _page_texts():
+        expected = _inside_by_full_scan(text)
+        tags = [m.start() for m in vnfonts._CODE_TAGS_RE.finditer(text)]
+        assert tags and any(expected) and not all(expected)
+        near_tags = {p + d for p in tags for d in (-1, 0, 1, 9) if 0 <= p + d < len(text)}
+        for _ in range(5):
+            positions = sorted(rng.sample(range(len(text)), 40) + rng.sample(sorted(near_tags), 40))
+            spans = vnfonts._CodeSpans(text)
+            assert [spans.inside(p) for p in positions] == [expected[p] for p in positions]
+        for pos in rng.sample(range(len(text)), 20):  # first positions anywhere in the page
+            assert vnfonts._CodeSpans(text).inside(pos) == expected[pos]
+
+
+def test_page_without_legacy_run_is_returned_itself():
+    """A page whose suspicious characters (©, « », ×) judge no run legacy comes back as
+    the same string: nothing is copied."""
+    for text in _page_texts():
+        text = f"<p>© 2024 ×</p>{text}<footer>«Cổng thông tin» ©</footer>"
+        for utf8 in (None, text.encode("utf-8")):
+            fixed, kinds = vnfonts.fix_legacy_fonts_report(text, utf8)
+            assert fixed is text and not kinds

@@ -1,0 +1,114 @@
+"""The metadata the generic path reads itself equals what trafilatura's readers give.
+
+pagemeta re-implements parts of trafilatura for speed; trafilatura (the installed version)
+is the oracle, on the real pages of tests/fixtures/realpages (and ../shared/realpages when
+present), each also with meta tags in every spelling its branches tell apart planted in
+its head.
+"""
+
+from __future__ import annotations
+
+import codecs
+import random
+
+from trafilatura.metadata import JSON_MINIFY, examine_meta, extract_catstags
+
+from micnews.cleaners.pagemeta import meta_tags, minify_json, tag_links
+from micnews.cleaners.pageview import parse_html, view_of_html
+from tests.helpers import real_pages
+
+# one per examine_meta branch, with the spellings it treats apart (case, blank content,
+# markup in the content, a property beside a name, og: tags it reads and skips)
+PLANTED_METAS = """
+<meta property="og:title" content="First OG title">
+<meta property="og:title" content="Last OG title"><meta property="og:title" content="  ">
+<meta property="OG:Title" content="Upper">
+<meta property="og:author" content="https://example.com/me"><meta property="og:type" content="x">
+<meta property="og:article:author" content="Nguyễn Văn An"><meta property="og:url" content="/x">
+<meta property="article:tag" content="Kinh tế, &quot;Xã hội&quot;, ">
+<meta property="Article:Author" content="Trần Thị Bình">
+<meta property="article:publisher" content="P">
+<meta property="twitter:title" name="title" content="property wins">
+<meta name="Author" content="<b>Lê Văn Cường</b>; bob@example.com"><meta name="author" content="">
+<meta name="dc.creator" content="by Phạm Dũng and Hồ Em"><meta name="keywords" content=" a, b ,c ">
+<meta name="twitter:app:name:keywords" content="skipped"><meta name="parsely-tags" content="x">
+<meta name="TITLE" content="Name title"><meta name="twitter:url" content="https://example.com/a">
+<meta name="description" content="d"><meta itemprop="headline" content="Itemprop headline">
+<meta itemprop="Author" content="Đỗ Giang"><meta itemprop="description" content="d2">
+<meta name="tags"><meta charset="utf-8" content="x"><meta content="no name at all">
+"""
+
+SECOND_HEAD = ('<meta property="og:title" content="Second OG"><meta name="author" content="Vũ Hải">'
+               '<meta property="og:author" content="Ngô Kiên"><meta name="keywords" content="k2">')
+
+
+def _real_pages() -> list[str]:
+    return [page.path.read_bytes().removeprefix(codecs.BOM_UTF8).decode("utf-8", "replace")
+            for page in real_pages()]
+
+
+def _heads() -> list[str]:
+    pages = []
+    for html in _real_pages():
+        pages.append(html)
+        at = html.lower().find("</head>")
+        if at > 0:
+            pages.append(html[:at] + PLANTED_METAS + html[at:])
+    pages += [  # no head; two heads (the parser keeps a second one under the root)
+        "<p>x</p>" + PLANTED_METAS,
+        f"<html><head>{PLANTED_METAS}</head><head>{SECOND_HEAD}</head><body></body></html>",
+        f"<html><head>{SECOND_HEAD}</head><head>{PLANTED_METAS}</head></html>",
+    ]
+    return pages
+
+
+def test_meta_tags_read_what_examine_meta_reads():
+    planted = 0
+    for html in _heads():
+        tree = parse_html(html)
+        expected = examine_meta(tree)
+        got = meta_tags(tree)
+        assert (got.title, got.author, got.tags) == (expected.title, expected.author,
+                                                      expected.tags), html[:200]
+        planted += "Trần Thị Bình" in (expected.author or "")
+    assert planted >= 3
+
+
+def test_minify_json_leaves_what_trafilatura_leaves():
+    """On the real pages' JSON-LD and on strings built to trip a string pattern (escaped
+    quotes, a backslash before a line break or at the end, quotes opening no string,
+    Unicode white space)."""
+    scripts = [el.text for html in _heads() for el in parse_html(html).iter("script")
+               if el.text and "json" in (el.get("type") or "")]
+    assert len(scripts) >= 3
+    rng = random.Random(12)
+    pieces = ['"', "\\", " ", "\n", "\t", "\u00a0", "\u2028", "a", "é", "{", ":", '\\"', "\\\n"]
+    scripts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+                for _ in range(20_000)]
+    for text in scripts:
+        assert minify_json(text) == JSON_MINIFY.sub(r"\1", text), repr(text)
+
+
+# tag boxes of each kind trafilatura looks for, and near misses, each planted alone
+TAG_BOXES = [
+    '<div class="tags"><a href="/tag/kinh-te/">Kinh tế</a> <a href="/tags/xa-hoi">Xã hội</a></div>',
+    '<div class=" tags"><a href="/tag/a/">near miss: a space</a></div>'
+    '<p class="entry-tags-list"><a href="/tagy/b/">B</a><a href="/tag">no slash</a></p>',
+    '<div class="row"><div class="row"><a href="/tag/c/">C</a><a href="/category/d/">D</a>'
+    '</div></div><div class="metadata"><a href="/tag/m/">M</a></div><div class="postmeta">'
+    '<a href="/tags/p/">P</a></div><span class="tags"><a href="/tag/e/">E</a></span>',
+    '<section class="related-topics"><a href="/tagies/f/">F</a><a href="/tag/f/">F</a></section>',
+    '<div class="entry-meta"><ul><li><a href="/tags/g/"> G  h </a></li></ul></div>',
+]
+
+
+def test_tag_links_read_what_extract_catstags_reads():
+    found = 0
+    for html in _real_pages():
+        pages = [html] + [html.replace("</body>", box + "</body>") for box in TAG_BOXES]
+        for page in pages:
+            view = view_of_html(page, "https://example.vn/a")
+            expected = extract_catstags("tag", view.tree)
+            assert tag_links(view) == expected, page[-300:]
+            found += bool(expected)
+    assert found >= len(TAG_BOXES) * 3 - 3
