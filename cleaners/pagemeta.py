@@ -64,13 +64,17 @@ class PageMeta:
 # (AUTHOR_DISCARD_XPATHS), as data for one pass over the elements that carry attributes:
 # its XPaths run a regex callback on every element of the tree, three times over.
 # C-speed superset of the elements any rule below can match (the rules then run in Python
-# on these few): every class/id word the rules test, as contains(), and the attributes
-# they read; only what occurs in the page's source goes into the XPath.
+# on these few): every class/id word the rules test, as contains(), and the values of the
+# other attributes they read (an element that a rule matches by its class or id is found
+# by those); only what occurs in the page's source goes into the XPath.
 _BYLINE_CLASS_WORDS = ("uthor", "byl", "Byline", "BBL", "username", "zuozhe", "bianji",
                        "xiaobian", "channel-name", "submitted-by", "posted-by",
                        "journalist-name", "screenname", "writer")
 _BYLINE_ID_WORDS = ("uthor", "zuozhe", "bianji", "xiaobian")
-_BYLINE_ATTRIBUTES = ("itemprop", "data-testid", "data-component")
+_BYLINE_ATTRIBUTE_PATHS = ["//@itemprop[contains(., 'author')]/..",
+                           "//@data-testid[. = 'AuthorCard' or . = 'AuthorURL']/..",
+                           "//@data-component[contains(., 'Byline')]/..",
+                           "//@rel[. = 'author']/.."]
 
 
 @lru_cache(maxsize=256)
@@ -79,15 +83,15 @@ def _xpath(expression: str) -> etree.XPath:
 
 
 def _byline_candidates(view: PageView) -> list[lhtml.HtmlElement]:
-    """The elements any byline rule may match, in page order: those carrying one of the
-    attributes, and those whose class or id holds one of the words the page's names hold.
-    Written as a union of attribute paths ("//@itemprop/.."): the same elements as one
-    predicate per element ("//*[@itemprop or …]"), in half the time — a predicate tests
-    every element for every attribute."""
+    """The elements any byline rule may match, in page order: those whose itemprop, rel or
+    data-* value a rule tests for, and those whose class or id holds one of the words the
+    page's names hold. Written as a union of attribute paths ("//@rel[…]/.."): the same
+    elements as one predicate per element ("//*[@rel … or …]"), in half the time — a
+    predicate tests every element for every attribute."""
     names = view.class_and_id_names.joined
     words = [w for w in _BYLINE_CLASS_WORDS if w in names]
     ids = [w for w in _BYLINE_ID_WORDS if w in names]
-    paths = [f"//@{name}/.." for name in _BYLINE_ATTRIBUTES] + ["//@rel[. = 'author']/.."]
+    paths = list(_BYLINE_ATTRIBUTE_PATHS)
     for attr, found in (("class", words), ("id", ids)):
         if found:
             paths.append(f"//@{attr}[{' or '.join(f'contains(., {w!r})' for w in found)}]/..")

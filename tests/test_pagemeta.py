@@ -11,9 +11,9 @@ from __future__ import annotations
 import codecs
 import random
 
-from trafilatura.metadata import JSON_MINIFY, examine_meta, extract_catstags
+from trafilatura.metadata import JSON_MINIFY, examine_meta, extract_author, extract_catstags
 
-from micnews.cleaners.pagemeta import meta_tags, minify_json, tag_links
+from micnews.cleaners.pagemeta import author_in_markup, meta_tags, minify_json, tag_links
 from micnews.cleaners.pageview import parse_html, view_of_html
 from tests.helpers import real_pages
 
@@ -112,3 +112,27 @@ def test_tag_links_read_what_extract_catstags_reads():
             assert tag_links(view) == expected, page[-300:]
             found += bool(expected)
     assert found >= len(TAG_BOXES) * 3 - 3
+
+
+# bylines of each kind trafilatura's author XPaths look for, and near misses, planted alone
+BYLINES = [
+    '<span itemprop="name">Not a byline</span><p class="x" itemprop="author">Nguyễn Văn An</p>',
+    '<div data-testid="AuthorCard">Trần Bình</div><div data-testid="Author">no</div>',
+    '<section data-component="Byline">Lê Cường</section><a rel="AUTHOR">no</a>',
+    '<a rel="author" href="/u/1">Phạm Dũng</a>',
+    '<figure><span class="author">In a figure</span></figure><h4 id="xiaobian-1">Hồ Em</h4>',
+    '<div class="sidebar"><p class="byline">In a sidebar</p></div><span class="writer">Đỗ G</span>',
+    '<author>Vũ Hải</author><span itemprop="author name">Ngô Kiên</span>',
+]
+
+
+def test_author_in_markup_reads_what_extract_author_reads():
+    found = 0
+    for html in _real_pages():
+        pages = [html] + [html.replace("</body>", byline + "</body>") for byline in BYLINES]
+        for page in pages:
+            view = view_of_html(page, "https://example.vn/a")
+            expected = extract_author(view.tree)
+            assert author_in_markup(view) == expected, page[-300:]
+            found += bool(expected)
+    assert found >= len(BYLINES) * 3
