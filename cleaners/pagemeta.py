@@ -39,7 +39,8 @@ from trafilatura.metadata import (
     OG_PROPERTIES,
     PROPERTY_AUTHOR,
     TWITTER_ATTRS,
-    extract_title,
+    examine_title_element,
+    extract_metainfo,
     normalize_tags,
 )
 from trafilatura.settings import Document
@@ -261,6 +262,45 @@ def meta_json(tree: lhtml.HtmlElement, doc: Document) -> Document:
     return doc
 
 
+# trafilatura's TITLE_XPATHS, each a predicate tested on every element of the page (1-2 M
+# instructions a page), as the headings they can match found by tag name, then tested
+_TITLE_CLASS = re.compile("(?:post-|entry-|article-|post__)title|headline")
+_ENTRY_TITLES = etree.XPath("//@class[. = 'entry-title' or . = 'post-title']/..")
+
+
+def _headline_headings(tree: lhtml.HtmlElement) -> list[lhtml.HtmlElement]:
+    return [el for el in tree.iter("h1", "h2") if _TITLE_CLASS.search(el.get("class") or "")
+            or "headline" in (el.get("id") or "") or "headline" in (el.get("itemprop") or "")]
+
+
+def _titled_headings(tree: lhtml.HtmlElement) -> list[lhtml.HtmlElement]:
+    return [el for el in tree.iter("h1", "h2", "h3")
+            if "title" in (el.get("class") or "") or "title" in (el.get("id") or "")]
+
+
+_TITLE_FINDERS = [_headline_headings, _ENTRY_TITLES, _titled_headings]
+
+
+def page_title(tree: lhtml.HtmlElement) -> str | None:
+    """The title trafilatura's ``extract_title`` finds (its steps in their order; re-check
+    on a trafilatura upgrade), its title XPaths as :data:`_TITLE_FINDERS`."""
+    h1_results = tree.findall(".//h1")
+    if len(h1_results) == 1 and (title := block_text(h1_results[0])):
+        return title
+    title = extract_metainfo(tree, _TITLE_FINDERS) or ""
+    if title:
+        return title
+    title, first, second = examine_title_element(tree)
+    for t in (first, second, title):
+        if t and "." not in t:
+            return t
+    for h1_result in h1_results:
+        if title := block_text(h1_result):
+            return title
+    h2 = tree.find(".//h2")
+    return (block_text(h2) if h2 is not None else title) or None
+
+
 def _meta_kind(el: lhtml.HtmlElement, prop: str | None) -> str | None:
     """Which of title, author and tags a meta tag gives in ``examine_meta`` (its branches
     in their order; the others fill fields we do not keep). ``prop``: its property,
@@ -333,7 +373,7 @@ def page_metadata(view: PageView) -> PageMeta:
         doc = meta_json(tree, doc)
     except Exception:  # noqa: BLE001,S110 - malformed JSON-LD: the meta tags stand
         pass
-    title = doc.title or extract_title(tree)
+    title = doc.title or page_title(tree)
     author = doc.author or author_in_markup(view)
     tags = list(doc.tags or [])
     if not tags and "/tag" in view.html:  # its tag links all have /tag/, /tags/ in the href
