@@ -3,9 +3,10 @@
 trafilatura's ``with_metadata`` costs more than its text extraction (its author search
 deep-copies and prunes the whole tree, then it reads categories, licence and site name we
 never store, and runs htmldate even when the page's metadata already has the date). The
-generic path asks trafilatura for the text only and reads the metadata here, with
-trafilatura's own readers for the cheap parts (meta tags, JSON-LD, the title element) and
-its author XPaths run on our tree without the copy. The date is not read here: the
+generic path asks trafilatura for the text only and reads the metadata here: its readers'
+rules (meta tags, JSON-LD minifying, title, byline and tag XPaths) re-implemented on our tree
+without the copy, each walking the page as little as it can, and tested against
+trafilatura's own readers (tests/test_pagemeta.py). The date is not read here: the
 generic path reads the page's metadata and visible date line first and asks htmldate
 (:func:`micnews.cleaners.dates.htmldate_raw`) only when those have none.
 """
