@@ -3,9 +3,10 @@
 trafilatura's ``with_metadata`` costs more than its text extraction (its author search
 deep-copies and prunes the whole tree, then it reads categories, licence and site name we
 never store, and runs htmldate even when the page's metadata already has the date). The
-generic path asks trafilatura for the text only and reads the metadata here, with
-trafilatura's own readers for the cheap parts (meta tags, JSON-LD, the title element) and
-its author XPaths run on our tree without the copy. The date is not read here: the
+generic path asks trafilatura for the text only and reads the metadata here: its readers'
+rules (meta tags, JSON-LD minifying, title, byline and tag XPaths) re-implemented on our tree
+without the copy, each walking the page as little as it can, and tested against
+trafilatura's own readers (tests/test_pagemeta.py). The date is not read here: the
 generic path reads the page's metadata and visible date line first and asks htmldate
 (:func:`micnews.cleaners.dates.htmldate_raw`) only when those have none.
 """
@@ -39,7 +40,8 @@ from trafilatura.metadata import (
     OG_PROPERTIES,
     PROPERTY_AUTHOR,
     TWITTER_ATTRS,
-    extract_title,
+    examine_title_element,
+    extract_metainfo,
     normalize_tags,
 )
 from trafilatura.settings import Document
@@ -64,13 +66,17 @@ class PageMeta:
 # (AUTHOR_DISCARD_XPATHS), as data for one pass over the elements that carry attributes:
 # its XPaths run a regex callback on every element of the tree, three times over.
 # C-speed superset of the elements any rule below can match (the rules then run in Python
-# on these few): every class/id word the rules test, as contains(), and the attributes
-# they read; only what occurs in the page's source goes into the XPath.
+# on these few): every class/id word the rules test, as contains(), and the values of the
+# other attributes they read (an element that a rule matches by its class or id is found
+# by those); only what occurs in the page's source goes into the XPath.
 _BYLINE_CLASS_WORDS = ("uthor", "byl", "Byline", "BBL", "username", "zuozhe", "bianji",
                        "xiaobian", "channel-name", "submitted-by", "posted-by",
                        "journalist-name", "screenname", "writer")
 _BYLINE_ID_WORDS = ("uthor", "zuozhe", "bianji", "xiaobian")
-_BYLINE_ATTRIBUTES = ("itemprop", "data-testid", "data-component")
+_BYLINE_ATTRIBUTE_PATHS = ["//@itemprop[contains(., 'author')]/..",
+                           "//@data-testid[. = 'AuthorCard' or . = 'AuthorURL']/..",
+                           "//@data-component[contains(., 'Byline')]/..",
+                           "//@rel[. = 'author']/.."]
 
 
 @lru_cache(maxsize=256)
@@ -79,15 +85,15 @@ def _xpath(expression: str) -> etree.XPath:
 
 
 def _byline_candidates(view: PageView) -> list[lhtml.HtmlElement]:
-    """The elements any byline rule may match, in page order: those carrying one of the
-    attributes, and those whose class or id holds one of the words the page's names hold.
-    Written as a union of attribute paths ("//@itemprop/.."): the same elements as one
-    predicate per element ("//*[@itemprop or …]"), in half the time — a predicate tests
-    every element for every attribute."""
+    """The elements any byline rule may match, in page order: those whose itemprop, rel or
+    data-* value a rule tests for, and those whose class or id holds one of the words the
+    page's names hold. Written as a union of attribute paths ("//@rel[…]/.."): the same
+    elements as one predicate per element ("//*[@rel … or …]"), in half the time — a
+    predicate tests every element for every attribute."""
     names = view.class_and_id_names.joined
     words = [w for w in _BYLINE_CLASS_WORDS if w in names]
     ids = [w for w in _BYLINE_ID_WORDS if w in names]
-    paths = [f"//@{name}/.." for name in _BYLINE_ATTRIBUTES] + ["//@rel[. = 'author']/.."]
+    paths = list(_BYLINE_ATTRIBUTE_PATHS)
     for attr, found in (("class", words), ("id", ids)):
         if found:
             paths.append(f"//@{attr}[{' or '.join(f'contains(., {w!r})' for w in found)}]/..")
@@ -257,6 +263,45 @@ def meta_json(tree: lhtml.HtmlElement, doc: Document) -> Document:
     return doc
 
 
+# trafilatura's TITLE_XPATHS, each a predicate tested on every element of the page (1-2 M
+# instructions a page), as the headings they can match found by tag name, then tested
+_TITLE_CLASS = re.compile("(?:post-|entry-|article-|post__)title|headline")
+_ENTRY_TITLES = etree.XPath("//@class[. = 'entry-title' or . = 'post-title']/..")
+
+
+def _headline_headings(tree: lhtml.HtmlElement) -> list[lhtml.HtmlElement]:
+    return [el for el in tree.iter("h1", "h2") if _TITLE_CLASS.search(el.get("class") or "")
+            or "headline" in (el.get("id") or "") or "headline" in (el.get("itemprop") or "")]
+
+
+def _titled_headings(tree: lhtml.HtmlElement) -> list[lhtml.HtmlElement]:
+    return [el for el in tree.iter("h1", "h2", "h3")
+            if "title" in (el.get("class") or "") or "title" in (el.get("id") or "")]
+
+
+_TITLE_FINDERS = [_headline_headings, _ENTRY_TITLES, _titled_headings]
+
+
+def page_title(tree: lhtml.HtmlElement) -> str | None:
+    """The title trafilatura's ``extract_title`` finds (its steps in their order; re-check
+    on a trafilatura upgrade), its title XPaths as :data:`_TITLE_FINDERS`."""
+    h1_results = tree.findall(".//h1")
+    if len(h1_results) == 1 and (title := block_text(h1_results[0])):
+        return title
+    title = extract_metainfo(tree, _TITLE_FINDERS) or ""
+    if title:
+        return title
+    title, first, second = examine_title_element(tree)
+    for t in (first, second, title):
+        if t and "." not in t:
+            return t
+    for h1_result in h1_results:
+        if title := block_text(h1_result):
+            return title
+    h2 = tree.find(".//h2")
+    return (block_text(h2) if h2 is not None else title) or None
+
+
 def _meta_kind(el: lhtml.HtmlElement, prop: str | None) -> str | None:
     """Which of title, author and tags a meta tag gives in ``examine_meta`` (its branches
     in their order; the others fill fields we do not keep). ``prop``: its property,
@@ -329,7 +374,7 @@ def page_metadata(view: PageView) -> PageMeta:
         doc = meta_json(tree, doc)
     except Exception:  # noqa: BLE001,S110 - malformed JSON-LD: the meta tags stand
         pass
-    title = doc.title or extract_title(tree)
+    title = doc.title or page_title(tree)
     author = doc.author or author_in_markup(view)
     tags = list(doc.tags or [])
     if not tags and "/tag" in view.html:  # its tag links all have /tag/, /tags/ in the href

@@ -11,9 +11,21 @@ from __future__ import annotations
 import codecs
 import random
 
-from trafilatura.metadata import JSON_MINIFY, examine_meta, extract_catstags
+from trafilatura.metadata import (
+    JSON_MINIFY,
+    examine_meta,
+    extract_author,
+    extract_catstags,
+    extract_title,
+)
 
-from micnews.cleaners.pagemeta import meta_tags, minify_json, tag_links
+from micnews.cleaners.pagemeta import (
+    author_in_markup,
+    meta_tags,
+    minify_json,
+    page_title,
+    tag_links,
+)
 from micnews.cleaners.pageview import parse_html, view_of_html
 from tests.helpers import real_pages
 
@@ -112,3 +124,52 @@ def test_tag_links_read_what_extract_catstags_reads():
             assert tag_links(view) == expected, page[-300:]
             found += bool(expected)
     assert found >= len(TAG_BOXES) * 3 - 3
+
+
+# bylines of each kind trafilatura's author XPaths look for, and near misses, planted alone
+BYLINES = [
+    '<span itemprop="name">Not a byline</span><p class="x" itemprop="author">Nguyễn Văn An</p>',
+    '<div data-testid="AuthorCard">Trần Bình</div><div data-testid="Author">no</div>',
+    '<section data-component="Byline">Lê Cường</section><a rel="AUTHOR">no</a>',
+    '<a rel="author" href="/u/1">Phạm Dũng</a>',
+    '<figure><span class="author">In a figure</span></figure><h4 id="xiaobian-1">Hồ Em</h4>',
+    '<div class="sidebar"><p class="byline">In a sidebar</p></div><span class="writer">Đỗ G</span>',
+    '<author>Vũ Hải</author><span itemprop="author name">Ngô Kiên</span>',
+]
+
+
+def test_author_in_markup_reads_what_extract_author_reads():
+    found = 0
+    for html in _real_pages():
+        pages = [html] + [html.replace("</body>", byline + "</body>") for byline in BYLINES]
+        for page in pages:
+            view = view_of_html(page, "https://example.vn/a")
+            expected = extract_author(view.tree)
+            assert author_in_markup(view) == expected, page[-300:]
+            found += bool(expected)
+    assert found >= len(BYLINES) * 3
+
+
+# headings of each kind trafilatura's title XPaths look for, and near misses, planted alone
+# after two empty <h1> (one h1 would be taken first)
+TITLES = [
+    '<h2 class="main entry-title-x">Entry title</h2><h2 class="post_title">no</h2>',
+    '<h3 class="headline">no: h3</h3><h1 id="top-headline">Headline by id</h1>',
+    '<h2 itemprop="headline">Headline by itemprop</h2>',
+    '<span class="post-title">Post title span</span><div class=" entry-title">no</div>',
+    '<h4 class="title">no: h4</h4><h3 id="page-title">Page title</h3>',
+    '<h2 class="x">First h2</h2>',
+]
+
+
+def test_page_title_is_what_extract_title_finds():
+    found = 0
+    for html in _real_pages():
+        pages = [html] + [html.replace("</body>", "<h1></h1><h1> </h1>" + heading + "</body>")
+                          for heading in TITLES]
+        for page in pages:
+            tree = parse_html(page)
+            expected = extract_title(tree)
+            assert page_title(tree) == expected, page[-300:]
+            found += expected in page
+    assert found >= len(TITLES) * 3
