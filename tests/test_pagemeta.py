@@ -114,15 +114,19 @@ TAG_BOXES = [
 ]
 
 
+def _planted_views(snippets: list[str]):  # noqa: ANN202 - views
+    """Each real page's view, alone and with each snippet planted before ``</body>``."""
+    for html in _real_pages():
+        for page in [html] + [html.replace("</body>", s + "</body>") for s in snippets]:
+            yield view_of_html(page, "https://example.vn/a")
+
+
 def test_tag_links_read_what_extract_catstags_reads():
     found = 0
-    for html in _real_pages():
-        pages = [html] + [html.replace("</body>", box + "</body>") for box in TAG_BOXES]
-        for page in pages:
-            view = view_of_html(page, "https://example.vn/a")
-            expected = extract_catstags("tag", view.tree)
-            assert tag_links(view) == expected, page[-300:]
-            found += bool(expected)
+    for view in _planted_views(TAG_BOXES):
+        expected = extract_catstags("tag", view.tree)
+        assert tag_links(view) == expected, view.html[-300:]
+        found += bool(expected)
     assert found >= len(TAG_BOXES) * 3 - 3
 
 
@@ -140,13 +144,10 @@ BYLINES = [
 
 def test_author_in_markup_reads_what_extract_author_reads():
     found = 0
-    for html in _real_pages():
-        pages = [html] + [html.replace("</body>", byline + "</body>") for byline in BYLINES]
-        for page in pages:
-            view = view_of_html(page, "https://example.vn/a")
-            expected = extract_author(view.tree)
-            assert author_in_markup(view) == expected, page[-300:]
-            found += bool(expected)
+    for view in _planted_views(BYLINES):
+        expected = extract_author(view.tree)
+        assert author_in_markup(view) == expected, view.html[-300:]
+        found += bool(expected)
     assert found >= len(BYLINES) * 3
 
 
