@@ -5,8 +5,8 @@ before cleaning it, and the cleaned tree as a backup. In the generic path's firs
 (``favor_precision`` + ``fast``, no comments) trafilatura never reads the raw tree after
 cleaning it (no readability comparison, no baseline or recall retry in precision mode) nor
 the backup (read only by the comparison and the comments-as-forum-posts case): two of the
-three copies of the whole body were thrown away, about a twelfth of the generic path's
-work. :func:`precise_fast_body` runs the same steps of ``trafilatura_sequence`` on one
+three copies of the whole body were thrown away (3 % of the generic path's instructions,
+BENCHMARKS.md). :func:`precise_fast_body` runs the same steps of ``trafilatura_sequence`` on one
 copy; every other setting goes through ``bare_extraction``.
 
 It follows trafilatura's private sequence (``core.trafilatura_sequence`` of trafilatura
